@@ -1,0 +1,368 @@
+#include "store/event_log.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/table.h"
+#include "store/keys.h"
+#include "store/rocks_status.h"
+#include "store/status_macros.h"
+#include "store/subscription.h"
+
+namespace hotline::store {
+namespace {
+
+constexpr char kStopScanPayload[] = "hotline.store/stop-scan";
+
+rocksdb::Options RocksOptions(const Options& options) {
+  rocksdb::Options ro;
+  ro.create_if_missing =
+      options.mode == OpenMode::kReadWrite && options.create_if_missing;
+  ro.create_missing_column_families = options.mode == OpenMode::kReadWrite;
+  // A secondary must keep every file open to follow the primary.
+  if (options.mode == OpenMode::kSecondary) ro.max_open_files = -1;
+  ro.IncreaseParallelism(2);
+  ro.compression = rocksdb::kLZ4Compression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // Point lookups (stream heads, command ids, state) skip files by bloom filter.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return ro;
+}
+
+absl::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice ToSlice(absl::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+absl::Status StopScan() {
+  absl::Status s = absl::CancelledError("scan stopped by its visitor");
+  s.SetPayload(kStopScanPayload, absl::Cord("1"));
+  return s;
+}
+
+namespace {
+bool IsStopScan(const absl::Status& s) {
+  return s.GetPayload(kStopScanPayload).has_value();
+}
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
+    const std::string& path, const Options& options) {
+  if (options.mode == OpenMode::kSecondary && options.secondary_path.empty()) {
+    return absl::InvalidArgumentError(
+        "Options::secondary_path is required to open a secondary instance");
+  }
+  const bool may_create =
+      options.mode == OpenMode::kReadWrite && options.create_if_missing;
+  if (!may_create && !std::filesystem::exists(path + "/CURRENT")) {
+    return absl::NotFoundError(absl::StrCat("no event log at ", path));
+  }
+  const rocksdb::Options ro = RocksOptions(options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name :
+       {rocksdb::kDefaultColumnFamilyName.c_str(), kEventsFamily,
+        kStreamsFamily, kCommandsFamily, kStateFamily, kProjectionsFamily,
+        kMetaFamily}) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions(ro));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  switch (options.mode) {
+    case OpenMode::kReadWrite:
+      s = rocksdb::DB::Open(ro, path, families, &handles, &raw);
+      break;
+    case OpenMode::kReadOnly:
+      s = rocksdb::DB::OpenForReadOnly(ro, path, families, &handles, &raw);
+      break;
+    case OpenMode::kSecondary:
+      s = rocksdb::DB::OpenAsSecondary(ro, path, options.secondary_path,
+                                       families, &handles, &raw);
+      break;
+  }
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("opening ", path)));
+  std::unique_ptr<EventLog> log(
+      new EventLog(options, std::unique_ptr<rocksdb::DB>(raw), handles));
+
+  std::string format;
+  s = log->db_->Get(rocksdb::ReadOptions(), log->meta_, kMetaFormatKey, &format);
+  if (s.IsNotFound() && options.mode == OpenMode::kReadWrite) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = log->db_->Put(wo, log->meta_, kMetaFormatKey, kFormatVersion);
+    format = kFormatVersion;
+  }
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading the format marker"));
+  if (format != kFormatVersion) {
+    return absl::DataLossError(absl::StrCat(
+        "unknown event log format '", format, "' at ", path, " (expected ",
+        kFormatVersion, ")"));
+  }
+  HOTLINE_RETURN_IF_ERROR(log->LoadHead());
+  return log;
+}
+
+EventLog::EventLog(const Options& options, std::unique_ptr<rocksdb::DB> db,
+                   std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : options_(options),
+      db_(std::move(db)),
+      handles_(std::move(handles)),
+      events_(handles_[1]),
+      streams_(handles_[2]),
+      commands_(handles_[3]),
+      state_(handles_[4]),
+      projections_(handles_[5]),
+      meta_(handles_[6]) {}
+
+EventLog::~EventLog() {
+  {
+    absl::MutexLock lock(&mu_);
+    closing_ = true;
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    db_->DestroyColumnFamilyHandle(h);
+  }
+  db_->Close();
+}
+
+absl::Status EventLog::LoadHead() {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), meta_, kMetaHeadKey, &value);
+  Head head{0, GenesisHash()};
+  if (s.ok()) {
+    if (value.size() != 8 + kHashBytes) {
+      return absl::DataLossError("stored head has the wrong size");
+    }
+    head.sequence = DecodeFixed64BE(value.data());
+    head.hash = value.substr(8);
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading the head");
+  }
+  absl::MutexLock lock(&mu_);
+  head_ = std::move(head);
+  return absl::OkStatus();
+}
+
+Head EventLog::head() const {
+  absl::MutexLock lock(&mu_);
+  return head_;
+}
+
+absl::Status EventLog::WaitForSequence(uint64_t sequence,
+                                       absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto reached = [this, sequence]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return head_.sequence >= sequence || closing_;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  if (head_.sequence >= sequence) return absl::OkStatus();
+  if (closing_) return absl::CancelledError("the event log is closing");
+  return absl::DeadlineExceededError(
+      absl::StrCat("sequence ", sequence, " not committed in time"));
+}
+
+absl::StatusOr<std::optional<AppendResult>> EventLog::FindCommand(
+    absl::string_view command_id) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), commands_, ToSlice(command_id), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading a command id"));
+  if (value.size() != 12) {
+    return absl::DataLossError(
+        absl::StrCat("command record of '", command_id, "' is malformed"));
+  }
+  AppendResult result;
+  result.first_sequence = DecodeFixed64BE(value.data());
+  result.count = DecodeFixed32BE(value.data() + 8);
+  result.duplicate = true;
+  HOTLINE_ASSIGN_OR_RETURN(Record last,
+                           Read(result.first_sequence + result.count - 1));
+  result.stream_version = last.stream_version;
+  return result;
+}
+
+absl::StatusOr<uint64_t> EventLog::StreamVersion(
+    absl::string_view stream_id) const {
+  // The stream's last index entry is the greatest key below id 0x00 FF..FF.
+  std::string bound(stream_id);
+  bound.push_back('\0');
+  bound.append(8, '\xff');
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), streams_));
+  it->SeekForPrev(bound);
+  HOTLINE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  if (!it->Valid()) return 0;
+  const absl::string_view key = ToView(it->key());
+  if (key.size() != stream_id.size() + 9 ||
+      key.substr(0, stream_id.size()) != stream_id ||
+      key[stream_id.size()] != '\0') {
+    return 0;
+  }
+  return DecodeFixed64BE(key.data() + stream_id.size() + 1);
+}
+
+absl::StatusOr<Record> EventLog::Read(uint64_t sequence) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_,
+                               SequenceKey(sequence), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("no record at sequence ", sequence));
+  }
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading a record"));
+  Record record;
+  HOTLINE_RETURN_IF_ERROR(DecodeRecord(value, &record));
+  return record;
+}
+
+absl::Status EventLog::Scan(
+    uint64_t from, uint64_t through,
+    const std::function<absl::Status(const Record&)>& visit) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // a full scan would only evict the hot set
+  ro.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_));
+  Record record;
+  for (it->Seek(SequenceKey(from)); it->Valid(); it->Next()) {
+    const uint64_t sequence = DecodeFixed64BE(it->key().data());
+    if (sequence > through) break;
+    absl::Status s = DecodeRecord(ToView(it->value()), &record);
+    if (!s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("record at sequence ", sequence, ": ", s.message()));
+    }
+    s = visit(record);
+    if (IsStopScan(s)) return absl::OkStatus();
+    HOTLINE_RETURN_IF_ERROR(s);
+  }
+  return FromRocks(it->status(), "scanning the log");
+}
+
+absl::StatusOr<std::vector<Record>> EventLog::ReadStream(
+    absl::string_view stream_id, uint64_t from_version) const {
+  const rocksdb::Snapshot* snapshot = TakeSnapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::vector<Record> records;
+  absl::Status status;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, streams_));
+    const std::string prefix = StreamKey(stream_id, 0).substr(0, stream_id.size() + 1);
+    for (it->Seek(StreamKey(stream_id, from_version));
+         it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+      std::string value;
+      rocksdb::Status s = db_->Get(ro, events_, it->value(), &value);
+      status = FromRocks(s, "reading a stream's record");
+      if (!status.ok()) break;
+      Record& record = records.emplace_back();
+      status = DecodeRecord(value, &record);
+      if (!status.ok()) break;
+    }
+    if (status.ok()) status = FromRocks(it->status(), "reading a stream");
+  }
+  ReleaseSnapshot(snapshot);
+  HOTLINE_RETURN_IF_ERROR(status);
+  return records;
+}
+
+std::unique_ptr<Subscription> EventLog::Subscribe(uint64_t after_sequence) {
+  return std::unique_ptr<Subscription>(new Subscription(this, after_sequence));
+}
+
+const rocksdb::Snapshot* EventLog::TakeSnapshot() const {
+  return options_.mode == OpenMode::kReadWrite ? db_->GetSnapshot() : nullptr;
+}
+
+void EventLog::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
+  if (snapshot != nullptr) db_->ReleaseSnapshot(snapshot);
+}
+
+rocksdb::ColumnFamilyHandle* EventLog::FamilyHandle(Family family) const {
+  return family == Family::kState ? state_ : projections_;
+}
+
+absl::StatusOr<std::optional<std::string>> EventLog::Get(
+    Family family, absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), FamilyHandle(family), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading projection data"));
+  return value;
+}
+
+absl::Status EventLog::ScanFamily(
+    Family family, absl::string_view prefix,
+    const std::function<absl::Status(absl::string_view, absl::string_view)>&
+        visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), FamilyHandle(family)));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+       it->Next()) {
+    absl::Status s = visit(ToView(it->key()), ToView(it->value()));
+    if (IsStopScan(s)) return absl::OkStatus();
+    HOTLINE_RETURN_IF_ERROR(s);
+  }
+  return FromRocks(it->status(), "scanning projection data");
+}
+
+absl::Status EventLog::WriteCheckpoint(absl::string_view name,
+                                       uint64_t sequence,
+                                       const std::vector<ExtraWrite>& writes) {
+  if (options_.mode != OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("the event log is open read-only");
+  }
+  rocksdb::WriteBatch batch;
+  for (const ExtraWrite& w : writes) {
+    if (w.value) {
+      batch.Put(FamilyHandle(w.family), w.key, *w.value);
+    } else {
+      batch.Delete(FamilyHandle(w.family), w.key);
+    }
+  }
+  batch.Put(meta_, absl::StrCat(kMetaCheckpointPrefix, name),
+            SequenceKey(sequence));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->Write(wo, &batch), "writing a checkpoint");
+}
+
+absl::StatusOr<uint64_t> EventLog::ReadCheckpoint(absl::string_view name) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_,
+                               absl::StrCat(kMetaCheckpointPrefix, name), &value);
+  if (s.IsNotFound()) return 0;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading a checkpoint"));
+  if (value.size() != 8) {
+    return absl::DataLossError(absl::StrCat("checkpoint of ", name, " is malformed"));
+  }
+  return DecodeFixed64BE(value.data());
+}
+
+absl::Status EventLog::CatchUp() {
+  if (options_.mode != OpenMode::kSecondary) return absl::OkStatus();
+  HOTLINE_RETURN_IF_ERROR(
+      FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the primary"));
+  return LoadHead();
+}
+
+uint64_t EventLog::ApproximateBytes() const {
+  uint64_t total = 0;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    uint64_t bytes = 0;
+    db_->GetIntProperty(h, rocksdb::DB::Properties::kTotalSstFilesSize, &bytes);
+    total += bytes;
+    db_->GetIntProperty(h, rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes);
+    total += bytes;
+  }
+  return total;
+}
+
+}  // namespace hotline::store

@@ -1,0 +1,253 @@
+#ifndef HOTLINE_STORE_EVENT_LOG_H_
+#define HOTLINE_STORE_EVENT_LOG_H_
+
+// EventLog: a durable, append-only, hash-chained log of opaque event payloads
+// in one RocksDB database. It knows nothing of what the payloads mean.
+//
+// Every record has a global sequence (1, 2, 3, ... without gaps), belongs to
+// one stream and has a version in it (1, 2, 3, ... without gaps), and carries
+// SHA-256(prev_hash || record), chaining it to every record before it. Records
+// are never changed or removed through this API.
+//
+// Thread safety: every method may be called from any number of threads at
+// once. Appends from many threads are committed in groups: one WriteBatch and
+// one fsync per group. Readers never block the writer.
+//
+// Error codes used throughout:
+//   INVALID_ARGUMENT    malformed input; nothing was written
+//   ABORTED             expected version did not match (retry from fresh state)
+//   FAILED_PRECONDITION a write on a log not opened kReadWrite, or a directory
+//                       locked by another writer
+//   NOT_FOUND           a record or directory that does not exist
+//   DATA_LOSS           stored bytes that cannot be decoded
+//   INTERNAL / UNAVAILABLE  RocksDB I/O errors, with RocksDB's message
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "store/options.h"
+#include "store/record.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Snapshot;
+}  // namespace rocksdb
+
+namespace hotline::store {
+
+class Subscription;
+
+// The families a caller may keep its own (projection) data in.
+enum class Family {
+  kState,        // per-entity current state, e.g. an inline projection
+  kProjections,  // anything else a projection keeps
+};
+
+// A caller-supplied write to commit atomically with an append (or with a
+// checkpoint). A value of nullopt deletes the key.
+struct ExtraWrite {
+  Family family = Family::kState;
+  std::string key;
+  std::optional<std::string> value;
+};
+
+// What to append: one or more events to one stream, atomically.
+struct AppendRequest {
+  // Non-empty, at most Options::max_stream_id_bytes, no 0x00 byte.
+  std::string stream_id;
+  // When set, the append is refused with ABORTED unless the stream currently
+  // has exactly this many records (0 = the stream must not exist yet).
+  std::optional<uint64_t> expected_version;
+  // The events, in order. At least one; each at most max_payload_bytes.
+  std::vector<std::string> payloads;
+  // Idempotency key, at most max_command_id_bytes. When non-empty and already
+  // recorded, the append returns the original positions, writes nothing and
+  // performs no other check. Empty: not recorded.
+  std::string command_id;
+  // Written in the same WriteBatch as the events, only if they are.
+  std::vector<ExtraWrite> extra_writes;
+};
+
+struct AppendResult {
+  uint64_t first_sequence = 0;  // global sequence of the first event
+  uint32_t count = 0;           // events appended (originally, for a duplicate)
+  uint64_t stream_version = 0;  // the stream's version after the last event
+  bool duplicate = false;       // command id was seen before; nothing written
+};
+
+// The last committed record's position and hash (0 and GenesisHash() when
+// the log is empty).
+struct Head {
+  uint64_t sequence = 0;
+  std::string hash;
+};
+
+// The first fault VerifyChain found.
+struct ChainFault {
+  uint64_t sequence = 0;  // global position of the faulty (or missing) record
+  std::string what;       // e.g. "hash mismatch", "gap: record missing"
+};
+
+struct ChainReport {
+  uint64_t records = 0;         // records checked before a fault (or all)
+  uint64_t stream_entries = 0;  // stream index entries checked
+  std::optional<ChainFault> fault;
+  bool ok() const { return !fault.has_value(); }
+};
+
+class EventLog {
+ public:
+  // Opens (or, kReadWrite with create_if_missing, creates) the log in the
+  // directory `path`. Errors: FAILED_PRECONDITION when another process holds
+  // the write lock; NOT_FOUND when there is no database and it may not be
+  // created; INVALID_ARGUMENT for a kSecondary without secondary_path;
+  // DATA_LOSS when the database's format marker is unknown.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(
+      const std::string& path, const Options& options);
+
+  // Closes the database. Subscriptions waiting in Next() return CANCELLED;
+  // every Subscription and every call in progress must have ended before the
+  // EventLog is destroyed.
+  ~EventLog();
+
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Appends request.payloads to request.stream_id as one atomic unit, queued
+  // with concurrent appends into one group commit. On OK the events are
+  // committed (and, with Options::sync, on stable storage). Errors:
+  // INVALID_ARGUMENT (empty or over-long stream id, stream id with 0x00, no
+  // events, too many or oversized events, over-long command id),
+  // ABORTED (expected_version mismatch; the message names the current
+  // version), FAILED_PRECONDITION (not opened kReadWrite), I/O errors.
+  // A refused append writes nothing, extra writes included.
+  absl::StatusOr<AppendResult> Append(const AppendRequest& request);
+
+  // The positions recorded for `command_id`, or nullopt if it was never
+  // appended. duplicate is set in the result.
+  absl::StatusOr<std::optional<AppendResult>> FindCommand(
+      absl::string_view command_id) const;
+
+  // Number of records in the stream (0 for an unknown stream).
+  absl::StatusOr<uint64_t> StreamVersion(absl::string_view stream_id) const;
+
+  // The last committed record. For kReadOnly, as of opening; for kSecondary,
+  // as of the last CatchUp().
+  Head head() const;
+
+  // The record at `sequence`; NOT_FOUND past the head or for 0.
+  absl::StatusOr<Record> Read(uint64_t sequence) const;
+
+  // Calls `visit` for each record with from <= sequence <= through, in
+  // order, from one consistent snapshot. The Record is reused between calls.
+  // Stops early, returning that status, when `visit` returns non-OK; the
+  // special status of StopScan() ends the scan and Scan returns OK.
+  absl::Status Scan(uint64_t from, uint64_t through,
+                    const std::function<absl::Status(const Record&)>& visit)
+      const;
+
+  // The records of one stream with version >= from_version, in order.
+  absl::StatusOr<std::vector<Record>> ReadStream(absl::string_view stream_id,
+                                                 uint64_t from_version = 1)
+      const;
+
+  // A reader that returns every record after `after_sequence` in order:
+  // first those already committed, then live appends as they commit. Only on
+  // a kReadWrite log (elsewhere its Next() reports FAILED_PRECONDITION).
+  std::unique_ptr<Subscription> Subscribe(uint64_t after_sequence);
+
+  // Blocks until the head reaches `sequence`. Returns OK when it has,
+  // DEADLINE_EXCEEDED when `timeout` passed first, CANCELLED when the log
+  // began closing first.
+  absl::Status WaitForSequence(uint64_t sequence, absl::Duration timeout) const;
+
+  // A caller's own data in `family`; nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Get(Family family,
+                                                 absl::string_view key) const;
+
+  // Calls `visit(key, value)` for each key in `family` starting with
+  // `prefix`, in key order, from one snapshot. Non-OK from `visit` stops the
+  // scan and is returned (StopScan() ends it with OK).
+  absl::Status ScanFamily(
+      Family family, absl::string_view prefix,
+      const std::function<absl::Status(absl::string_view, absl::string_view)>&
+          visit) const;
+
+  // Atomically applies `writes` and records `sequence` as the checkpoint of
+  // projection `name` (the last log position it has applied). kReadWrite only.
+  absl::Status WriteCheckpoint(absl::string_view name, uint64_t sequence,
+                               const std::vector<ExtraWrite>& writes);
+
+  // The checkpoint last written for `name`, 0 when none.
+  absl::StatusOr<uint64_t> ReadCheckpoint(absl::string_view name) const;
+
+  // kSecondary: reads what the primary has committed since the last call and
+  // moves head() forward. Other modes: does nothing and returns OK.
+  absl::Status CatchUp();
+
+  // Walks the whole log and checks, for every record: the key is the next
+  // gapless sequence, the record's own sequence matches, prev_hash is the
+  // previous record's hash, the hash is SHA-256 of the record, the stream
+  // index maps (stream, version) to it and versions are gapless; then that
+  // the index has no other entries and the stored head is the last record.
+  // The report names the first fault. Non-OK only for I/O errors.
+  absl::StatusOr<ChainReport> VerifyChain() const;
+
+  // Total bytes of the database's files (approximate).
+  uint64_t ApproximateBytes() const;
+
+  const Options& options() const { return options_; }
+
+ private:
+  struct PendingAppend;
+  struct GroupResult;
+
+  EventLog(const Options& options, std::unique_ptr<rocksdb::DB> db,
+           std::vector<rocksdb::ColumnFamilyHandle*> handles);
+
+  absl::Status LoadHead();
+  absl::Status ValidateRequest(const AppendRequest& request) const;
+  // Commits the given appends as one group. Called only by the group leader.
+  void CommitGroup(const std::vector<PendingAppend*>& group);
+  rocksdb::ColumnFamilyHandle* FamilyHandle(Family family) const;
+  // A snapshot for multi-read consistency beside a live writer; nullptr where
+  // the data cannot change under the reader (kReadOnly, and kSecondary, which
+  // moves only on CatchUp and has no snapshots). Release with ReleaseSnapshot.
+  const rocksdb::Snapshot* TakeSnapshot() const;
+  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const;
+
+  const Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; see Open
+  rocksdb::ColumnFamilyHandle* events_;
+  rocksdb::ColumnFamilyHandle* streams_;
+  rocksdb::ColumnFamilyHandle* commands_;
+  rocksdb::ColumnFamilyHandle* state_;
+  rocksdb::ColumnFamilyHandle* projections_;
+  rocksdb::ColumnFamilyHandle* meta_;
+
+  mutable absl::Mutex mu_;
+  // Appends waiting to be committed; the front one leads the next group.
+  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
+  Head head_ ABSL_GUARDED_BY(mu_);
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Returned by a Scan visitor to end the scan early without an error.
+absl::Status StopScan();
+
+}  // namespace hotline::store
+
+#endif  // HOTLINE_STORE_EVENT_LOG_H_

@@ -1,0 +1,194 @@
+// EventLog::Append and the group commit behind it.
+//
+// Appending threads queue a PendingAppend. The thread whose append is at the
+// front of the queue becomes the leader: it takes everything queued (up to
+// Options::max_group_bytes), checks each append against the log as it will
+// be after the appends before it in the group, builds one WriteBatch and
+// writes it with one fsync. The others sleep until the leader marks them
+// done. Only a leader touches the head, so sequence assignment needs no lock
+// beyond leadership; mu_ guards the queue and the published head.
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "store/event_log.h"
+#include "store/keys.h"
+#include "store/rocks_status.h"
+#include "store/status_macros.h"
+
+namespace hotline::store {
+
+struct EventLog::PendingAppend {
+  const AppendRequest* request;
+  size_t bytes;
+  absl::StatusOr<AppendResult> result = absl::UnknownError("not committed");
+  bool done = false;
+};
+
+absl::Status EventLog::ValidateRequest(const AppendRequest& request) const {
+  if (request.stream_id.empty()) {
+    return absl::InvalidArgumentError("stream_id: must not be empty");
+  }
+  if (request.stream_id.size() > options_.max_stream_id_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stream_id: ", request.stream_id.size(),
+                     " bytes, over the limit of ", options_.max_stream_id_bytes));
+  }
+  if (request.stream_id.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("stream_id: must not contain a 0x00 byte");
+  }
+  if (request.command_id.size() > options_.max_command_id_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("command_id: ", request.command_id.size(),
+                     " bytes, over the limit of ", options_.max_command_id_bytes));
+  }
+  if (request.payloads.empty()) {
+    return absl::InvalidArgumentError("payloads: an append needs at least one event");
+  }
+  if (request.payloads.size() > options_.max_events_per_append) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("payloads: ", request.payloads.size(),
+                     " events, over the limit of ", options_.max_events_per_append));
+  }
+  for (size_t i = 0; i < request.payloads.size(); ++i) {
+    if (request.payloads[i].size() > options_.max_payload_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "payloads[", i, "]: ", request.payloads[i].size(),
+          " bytes, over the limit of ", options_.max_payload_bytes));
+    }
+  }
+  for (size_t i = 0; i < request.extra_writes.size(); ++i) {
+    if (request.extra_writes[i].key.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("extra_writes[", i, "].key: must not be empty"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
+  if (options_.mode != OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("the event log is open read-only");
+  }
+  HOTLINE_RETURN_IF_ERROR(ValidateRequest(request));
+  PendingAppend pending{&request, 0};
+  for (const std::string& p : request.payloads) pending.bytes += p.size();
+
+  std::vector<PendingAppend*> group;
+  {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(&pending);
+    auto leads_or_done = [this, &pending]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return pending.done || queue_.front() == &pending;
+    };
+    mu_.Await(absl::Condition(&leads_or_done));
+    if (pending.done) return std::move(pending.result);
+    size_t bytes = 0;
+    for (PendingAppend* p : queue_) {
+      if (!group.empty() && bytes + p->bytes > options_.max_group_bytes) break;
+      bytes += p->bytes;
+      group.push_back(p);
+    }
+  }
+  // As leader: commit outside the lock so that others may queue meanwhile.
+  CommitGroup(group);
+  {
+    absl::MutexLock lock(&mu_);
+    for (size_t i = 0; i < group.size(); ++i) {
+      queue_.front()->done = true;
+      queue_.pop_front();
+    }
+  }
+  return std::move(pending.result);
+}
+
+void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
+  Head head = this->head();
+  rocksdb::WriteBatch batch;
+  // Stream versions and command ids as they stand after the earlier appends
+  // of this group.
+  absl::flat_hash_map<std::string, uint64_t> versions;
+  absl::flat_hash_map<std::string, AppendResult> commands;
+  std::vector<PendingAppend*> written;
+
+  for (PendingAppend* p : group) {
+    const AppendRequest& req = *p->request;
+    if (!req.command_id.empty()) {
+      if (auto it = commands.find(req.command_id); it != commands.end()) {
+        p->result = it->second;
+        continue;
+      }
+      absl::StatusOr<std::optional<AppendResult>> seen = FindCommand(req.command_id);
+      if (!seen.ok() || seen->has_value()) {
+        p->result = seen.ok() ? absl::StatusOr<AppendResult>(**seen) : seen.status();
+        continue;
+      }
+    }
+    uint64_t version;
+    if (auto it = versions.find(req.stream_id); it != versions.end()) {
+      version = it->second;
+    } else {
+      absl::StatusOr<uint64_t> stored = StreamVersion(req.stream_id);
+      if (!stored.ok()) {
+        p->result = stored.status();
+        continue;
+      }
+      version = *stored;
+    }
+    if (req.expected_version && *req.expected_version != version) {
+      p->result = absl::AbortedError(absl::StrCat(
+          "stream '", req.stream_id, "' is at version ", version,
+          ", expected ", *req.expected_version));
+      continue;
+    }
+    AppendResult result{head.sequence + 1,
+                        static_cast<uint32_t>(req.payloads.size()), 0, false};
+    for (const std::string& payload : req.payloads) {
+      ++head.sequence;
+      ++version;
+      std::string value = EncodeRecord(head.hash, head.sequence, req.stream_id,
+                                       version, req.command_id, payload);
+      head.hash = std::string(StoredHash(value));
+      const std::string key = SequenceKey(head.sequence);
+      batch.Put(events_, key, value);
+      batch.Put(streams_, StreamKey(req.stream_id, version), key);
+    }
+    result.stream_version = version;
+    versions[req.stream_id] = version;
+    if (!req.command_id.empty()) {
+      batch.Put(commands_, req.command_id,
+                CommandValue(result.first_sequence, result.count));
+      AppendResult dup = result;
+      dup.duplicate = true;
+      commands.emplace(req.command_id, dup);
+    }
+    for (const ExtraWrite& w : req.extra_writes) {
+      if (w.value) {
+        batch.Put(FamilyHandle(w.family), w.key, *w.value);
+      } else {
+        batch.Delete(FamilyHandle(w.family), w.key);
+      }
+    }
+    p->result = result;
+    written.push_back(p);
+  }
+  if (written.empty()) return;
+
+  std::string head_value = SequenceKey(head.sequence);
+  head_value.append(head.hash);
+  batch.Put(meta_, kMetaHeadKey, head_value);
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  absl::Status s = FromRocks(db_->Write(wo, &batch), "committing appends");
+  if (!s.ok()) {
+    for (PendingAppend* p : written) p->result = s;
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  head_ = std::move(head);
+}
+
+}  // namespace hotline::store

@@ -1,0 +1,55 @@
+#ifndef HOTLINE_STORE_OPTIONS_H_
+#define HOTLINE_STORE_OPTIONS_H_
+
+#include <cstddef>
+#include <string>
+
+namespace hotline::store {
+
+// How EventLog::Open opens the directory.
+enum class OpenMode {
+  // The one writer. Takes RocksDB's lock: a second read-write open of the same
+  // directory fails with FAILED_PRECONDITION.
+  kReadWrite,
+  // A frozen view of what was committed when it opened; no lock is taken, so
+  // it works beside a running writer and on a copied directory.
+  kReadOnly,
+  // A RocksDB secondary instance: reads beside a running writer and sees its
+  // later appends after CatchUp(). Needs Options::secondary_path.
+  kSecondary,
+};
+
+// Options fixed when the log is opened. Plain values; every field has a default.
+struct Options {
+  OpenMode mode = OpenMode::kReadWrite;
+
+  // Create the database when the directory holds none (kReadWrite only).
+  bool create_if_missing = true;
+
+  // fsync the WAL before an append returns. Default on: these are government
+  // records. Group commit keeps throughput up with it on: one fsync covers
+  // every append queued while the previous one ran.
+  bool sync = true;
+
+  // Where a kSecondary instance keeps its own info log and state; must differ
+  // from the primary's directory. Default: none (required for kSecondary).
+  std::string secondary_path;
+
+  // Limits on what one append may carry; larger input is INVALID_ARGUMENT.
+  size_t max_stream_id_bytes = 128;
+  size_t max_command_id_bytes = 128;
+  size_t max_payload_bytes = 1 << 20;  // one event
+  size_t max_events_per_append = 1024;
+
+  // The writer stops adding queued appends to one group at this many payload
+  // bytes (a group is one WriteBatch and one fsync). Larger groups amortise
+  // the fsync better but make the first append in them wait longer.
+  size_t max_group_bytes = 4 << 20;
+
+  // RocksDB block cache shared by all families. Default 32 MiB.
+  size_t block_cache_bytes = 32 << 20;
+};
+
+}  // namespace hotline::store
+
+#endif  // HOTLINE_STORE_OPTIONS_H_

@@ -1,0 +1,28 @@
+#include "store/rocks_status.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace hotline::store {
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string message = absl::StrCat(context, ": ", s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(message, " (is another process writing to it?)"));
+  }
+  if (s.IsInvalidArgument() && absl::StrContains(s.ToString(), "does not exist")) {
+    return absl::NotFoundError(message);
+  }
+  return absl::InternalError(message);
+}
+
+}  // namespace hotline::store

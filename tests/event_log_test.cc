@@ -1,0 +1,294 @@
+// Single-threaded contract of store/event_log.h.
+
+#include "store/event_log.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "store/subscription.h"
+#include "tests/raw_rocks.h"
+#include "tests/temp_dir.h"
+
+namespace hotline::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::unique_ptr<EventLog> OpenLog(const std::string& path, Options options = {}) {
+  options.sync = false;  // durability has its own crash test
+  auto log = EventLog::Open(path, options);
+  EXPECT_TRUE(log.ok()) << log.status();
+  return std::move(log).value();
+}
+
+AppendRequest Request(std::string stream, std::vector<std::string> payloads,
+                      std::string command_id = "",
+                      std::optional<uint64_t> expected = std::nullopt) {
+  AppendRequest r;
+  r.stream_id = std::move(stream);
+  r.payloads = std::move(payloads);
+  r.command_id = std::move(command_id);
+  r.expected_version = expected;
+  return r;
+}
+
+std::vector<std::string> Payloads(const std::vector<Record>& records) {
+  std::vector<std::string> out;
+  for (const Record& r : records) out.push_back(r.payload);
+  return out;
+}
+
+class EventLogTest : public ::testing::Test {
+ protected:
+  hotline::testing::TempDir dir_;
+  std::unique_ptr<EventLog> log_ = OpenLog(dir_.Sub("db"));
+};
+
+TEST_F(EventLogTest, AppendsAndReadsBackByStreamAndRange) {
+  auto a = log_->Append(Request("T-1", {"a1", "a2"}, "c1", 0));
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->first_sequence, 1u);
+  EXPECT_EQ(a->count, 2u);
+  EXPECT_EQ(a->stream_version, 2u);
+  EXPECT_FALSE(a->duplicate);
+  auto b = log_->Append(Request("T-2", {"b1"}, "c2"));
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->first_sequence, 3u);
+  auto c = log_->Append(Request("T-1", {"a3"}, "c3", 2));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->first_sequence, 4u);
+  EXPECT_EQ(c->stream_version, 3u);
+
+  auto stream = log_->ReadStream("T-1");
+  ASSERT_TRUE(stream.ok());
+  EXPECT_THAT(Payloads(*stream), ElementsAre("a1", "a2", "a3"));
+  EXPECT_EQ((*stream)[2].sequence, 4u);
+  EXPECT_EQ((*stream)[2].stream_version, 3u);
+  EXPECT_EQ((*stream)[2].command_id, "c3");
+  EXPECT_THAT(Payloads(*log_->ReadStream("T-1", 3)), ElementsAre("a3"));
+  EXPECT_TRUE(log_->ReadStream("T-9")->empty());
+
+  std::vector<std::string> seen;
+  ASSERT_TRUE(log_->Scan(2, 3, [&](const Record& r) {
+                    seen.push_back(absl::StrCat(r.sequence, ":", r.stream_id,
+                                                ":", r.payload));
+                    return absl::OkStatus();
+                  }).ok());
+  EXPECT_THAT(seen, ElementsAre("2:T-1:a2", "3:T-2:b1"));
+
+  auto record = log_->Read(4);
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->payload, "a3");
+  EXPECT_EQ(log_->Read(5).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(*log_->StreamVersion("T-1"), 3u);
+  EXPECT_EQ(*log_->StreamVersion("T-"), 0u);  // a prefix is not the stream
+  EXPECT_EQ(log_->head().sequence, 4u);
+  EXPECT_EQ(log_->head().hash, record->hash);
+}
+
+TEST_F(EventLogTest, ChainsEachRecordToThePrevious) {
+  ASSERT_TRUE(log_->Append(Request("S", {"x", "y"})).ok());
+  ASSERT_TRUE(log_->Append(Request("R", {"z"})).ok());
+  auto r1 = log_->Read(1), r2 = log_->Read(2), r3 = log_->Read(3);
+  EXPECT_EQ(r1->prev_hash, GenesisHash());
+  EXPECT_EQ(r2->prev_hash, r1->hash);
+  EXPECT_EQ(r3->prev_hash, r2->hash);
+  EXPECT_NE(r1->hash, r2->hash);
+  EXPECT_EQ(r1->hash, Sha256(EncodeRecord(GenesisHash(), 1, "S", 1, "", "x")
+                                 .substr(0, EncodeRecord(GenesisHash(), 1, "S",
+                                                         1, "", "x")
+                                                    .size() - kHashBytes)));
+}
+
+TEST_F(EventLogTest, SurvivesReopenWithHeadAndChain) {
+  ASSERT_TRUE(log_->Append(Request("S", {"x", "y"})).ok());
+  const Head before = log_->head();
+  log_.reset();
+  log_ = OpenLog(dir_.Sub("db"));
+  EXPECT_EQ(log_->head().sequence, before.sequence);
+  EXPECT_EQ(log_->head().hash, before.hash);
+  auto next = log_->Append(Request("S", {"z"}, "", 2));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->first_sequence, 3u);
+  EXPECT_TRUE(log_->VerifyChain()->ok());
+}
+
+TEST_F(EventLogTest, ExpectedVersionConflictIsAbortedNamingTheVersion) {
+  ASSERT_TRUE(log_->Append(Request("T-1", {"a"}, "", 0)).ok());
+  auto again = log_->Append(Request("T-1", {"b"}, "", 0));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(again.status().message(), HasSubstr("at version 1"));
+  auto ahead = log_->Append(Request("T-1", {"b"}, "", 5));
+  EXPECT_EQ(ahead.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(log_->head().sequence, 1u);
+  EXPECT_EQ(*log_->StreamVersion("T-1"), 1u);
+}
+
+TEST_F(EventLogTest, RepeatedCommandIdReturnsOriginalPositionsAndAppendsNothing) {
+  ASSERT_TRUE(log_->Append(Request("A", {"a"})).ok());
+  auto first = log_->Append(Request("T-1", {"x", "y"}, "cmd-1", 0));
+  ASSERT_TRUE(first.ok());
+  // Same id, even with a now-stale expected version and other payloads.
+  auto again = log_->Append(Request("T-1", {"other"}, "cmd-1", 0));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->first_sequence, first->first_sequence);
+  EXPECT_EQ(again->count, 2u);
+  EXPECT_EQ(again->stream_version, 2u);
+  EXPECT_EQ(log_->head().sequence, 3u);
+  auto found = log_->FindCommand("cmd-1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->first_sequence, 2u);
+  EXPECT_FALSE(log_->FindCommand("cmd-2")->has_value());
+}
+
+TEST_F(EventLogTest, RefusesBadInputAndAppendsNothing) {
+  Options options;
+  const std::string too_long_id(options.max_stream_id_bytes + 1, 's');
+  const std::string huge(options.max_payload_bytes + 1, 'p');
+  struct Case {
+    AppendRequest request;
+    std::string field;
+  };
+  AppendRequest with_extra = Request("S", {"x"});
+  with_extra.extra_writes.push_back({Family::kState, "", "v"});
+  std::vector<Case> cases = {
+      {Request("", {"x"}), "stream_id"},
+      {Request(too_long_id, {"x"}), "stream_id"},
+      {Request(std::string("a\0b", 3), {"x"}), "stream_id"},
+      {Request("S", {}), "payloads"},
+      {Request("S", {"ok", huge}), "payloads[1]"},
+      {Request("S", {"x"}, std::string(options.max_command_id_bytes + 1, 'c')),
+       "command_id"},
+      {with_extra, "extra_writes[0].key"},
+  };
+  for (const Case& c : cases) {
+    auto result = log_->Append(c.request);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.field;
+    EXPECT_THAT(result.status().message(), HasSubstr(c.field));
+  }
+  EXPECT_EQ(log_->head().sequence, 0u);
+  EXPECT_FALSE(log_->Get(Family::kState, "")->has_value());
+}
+
+TEST_F(EventLogTest, ExtraWritesCommitOnlyWithTheirEvents) {
+  AppendRequest ok = Request("T-1", {"a"}, "", 0);
+  ok.extra_writes.push_back({Family::kState, "T-1", "state-v1"});
+  ok.extra_writes.push_back({Family::kProjections, "timers/T-1", "due"});
+  ASSERT_TRUE(log_->Append(ok).ok());
+  AppendRequest refused = Request("T-1", {"b"}, "", 0);  // stale version
+  refused.extra_writes.push_back({Family::kState, "T-1", "state-v2"});
+  EXPECT_FALSE(log_->Append(refused).ok());
+  EXPECT_EQ(**log_->Get(Family::kState, "T-1"), "state-v1");
+  AppendRequest remove = Request("T-1", {"c"}, "", 1);
+  remove.extra_writes.push_back({Family::kProjections, "timers/T-1", std::nullopt});
+  ASSERT_TRUE(log_->Append(remove).ok());
+  EXPECT_FALSE(log_->Get(Family::kProjections, "timers/T-1")->has_value());
+}
+
+TEST_F(EventLogTest, CheckpointsAndProjectionDataWriteAtomically) {
+  EXPECT_EQ(*log_->ReadCheckpoint("stats"), 0u);
+  ASSERT_TRUE(log_->WriteCheckpoint("stats", 42,
+                                    {{Family::kProjections, "stats/a", "1"},
+                                     {Family::kProjections, "stats/b", "2"},
+                                     {Family::kProjections, "other", "3"}})
+                  .ok());
+  EXPECT_EQ(*log_->ReadCheckpoint("stats"), 42u);
+  std::vector<std::string> keys;
+  ASSERT_TRUE(log_->ScanFamily(Family::kProjections, "stats/",
+                               [&](absl::string_view k, absl::string_view v) {
+                                 keys.push_back(absl::StrCat(k, "=", v));
+                                 return absl::OkStatus();
+                               }).ok());
+  EXPECT_THAT(keys, ElementsAre("stats/a=1", "stats/b=2"));
+}
+
+TEST_F(EventLogTest, SubscriptionCatchesUpThenFollowsLiveAppends) {
+  ASSERT_TRUE(log_->Append(Request("A", {"1", "2", "3"})).ok());
+  auto sub = log_->Subscribe(1);
+  EXPECT_EQ(sub->Next(absl::Seconds(1))->payload, "2");
+  EXPECT_EQ(sub->Next(absl::Seconds(1))->payload, "3");
+  EXPECT_EQ(sub->Next(absl::Milliseconds(20)).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  std::thread writer([this] {
+    absl::SleepFor(absl::Milliseconds(50));
+    ASSERT_TRUE(log_->Append(Request("B", {"4"})).ok());
+  });
+  auto live = sub->Next(absl::Seconds(10));
+  writer.join();
+  ASSERT_TRUE(live.ok()) << live.status();
+  EXPECT_EQ(live->payload, "4");
+  EXPECT_EQ(live->sequence, 4u);
+  EXPECT_EQ(sub->position(), 4u);
+}
+
+TEST_F(EventLogTest, VerifyChainPassesOnAnIntactLog) {
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(log_->Append(Request(absl::StrCat("T-", i % 3), {"e", "f"})).ok());
+  }
+  auto report = log_->VerifyChain();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->fault->what;
+  EXPECT_EQ(report->records, 40u);
+  EXPECT_EQ(report->stream_entries, 40u);
+}
+
+TEST_F(EventLogTest, VerifyChainNamesTheExactSequenceOfAFlippedByte) {
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(log_->Append(Request("T-1", {absl::StrCat("payload-", i)})).ok());
+  }
+  auto stored = log_->Read(7);
+  ASSERT_TRUE(stored.ok());
+  log_.reset();
+  // The last payload byte of record 7: just before the 32-byte hash.
+  const size_t offset = EncodeRecord(stored->prev_hash, 7, "T-1", 7, "",
+                                     stored->payload).size() - kHashBytes - 1;
+  hotline::testing::FlipRecordByte(dir_.Sub("db"), 7, offset);
+  log_ = OpenLog(dir_.Sub("db"));
+  auto report = log_->VerifyChain();
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(report->fault->sequence, 7u);
+  EXPECT_THAT(report->fault->what, HasSubstr("hash mismatch"));
+  EXPECT_EQ(report->records, 6u);
+}
+
+TEST_F(EventLogTest, VerifyChainNamesADeletedRecord) {
+  ASSERT_TRUE(log_->Append(Request("T-1", {"a", "b", "c", "d"})).ok());
+  log_.reset();
+  hotline::testing::DeleteRecord(dir_.Sub("db"), 3);
+  log_ = OpenLog(dir_.Sub("db"));
+  auto report = log_->VerifyChain();
+  ASSERT_FALSE(report->ok());
+  EXPECT_EQ(report->fault->sequence, 3u);
+  EXPECT_THAT(report->fault->what, HasSubstr("gap"));
+}
+
+TEST(EventLogOpenTest, ReadOnlyRefusesWritesAndMissingDirectoryIsNotFound) {
+  hotline::testing::TempDir dir;
+  Options read_only;
+  read_only.mode = OpenMode::kReadOnly;
+  EXPECT_EQ(EventLog::Open(dir.Sub("none"), read_only).status().code(),
+            absl::StatusCode::kNotFound);
+  {
+    auto writer = OpenLog(dir.Sub("db"));
+    ASSERT_TRUE(writer->Append(Request("S", {"x"})).ok());
+    // A second writer is refused while the first holds the lock.
+    EXPECT_EQ(EventLog::Open(dir.Sub("db"), Options()).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+    // A read-only view opens beside the writer.
+    auto reader = EventLog::Open(dir.Sub("db"), read_only);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    EXPECT_EQ((*reader)->head().sequence, 1u);
+    EXPECT_EQ((*reader)->Append(Request("S", {"y"})).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+}  // namespace
+}  // namespace hotline::store

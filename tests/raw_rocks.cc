@@ -1,0 +1,50 @@
+#include "tests/raw_rocks.h"
+
+#include <memory>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "store/keys.h"
+
+namespace hotline::testing {
+namespace {
+
+// Runs `change` on the `events` family of the database at `path`.
+template <typename Change>
+void WithEvents(const std::string& path, Change change) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), path, families, &handles, &db).ok());
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == store::kEventsFamily) change(db, handles[i]);
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
+}  // namespace
+
+void FlipRecordByte(const std::string& path, uint64_t sequence, size_t offset) {
+  WithEvents(path, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    std::string value;
+    const std::string key = store::SequenceKey(sequence);
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, key, &value).ok());
+    ASSERT_LT(offset, value.size());
+    value[offset] ^= 0x01;
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), events, key, value).ok());
+  });
+}
+
+void DeleteRecord(const std::string& path, uint64_t sequence) {
+  WithEvents(path, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), events,
+                           store::SequenceKey(sequence)).ok());
+  });
+}
+
+}  // namespace hotline::testing

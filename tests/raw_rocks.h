@@ -1,0 +1,20 @@
+#ifndef HOTLINE_TESTS_RAW_ROCKS_H_
+#define HOTLINE_TESTS_RAW_ROCKS_H_
+
+// Test helpers that change an event log's files behind the store's back, the
+// way an attacker or a failing disk would. The log must be closed.
+
+#include <cstdint>
+#include <string>
+
+namespace hotline::testing {
+
+// Flips one bit of byte `offset` of the stored record at `sequence`.
+void FlipRecordByte(const std::string& path, uint64_t sequence, size_t offset);
+
+// Deletes the stored record at `sequence` (its index entry stays).
+void DeleteRecord(const std::string& path, uint64_t sequence);
+
+}  // namespace hotline::testing
+
+#endif  // HOTLINE_TESTS_RAW_ROCKS_H_
