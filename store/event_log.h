@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -237,6 +238,10 @@ class EventLog {
   rocksdb::ColumnFamilyHandle* state_;
   rocksdb::ColumnFamilyHandle* projections_;
   rocksdb::ColumnFamilyHandle* meta_;
+
+  // Stream versions as of the head, touched only by the group leader (one
+  // thread at a time, ordered by mu_ hand-offs). Not a source of truth.
+  absl::flat_hash_map<std::string, uint64_t> stream_cache_;
 
   mutable absl::Mutex mu_;
   // Appends waiting to be committed; the front one leads the next group.

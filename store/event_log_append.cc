@@ -130,6 +130,9 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
     uint64_t version;
     if (auto it = versions.find(req.stream_id); it != versions.end()) {
       version = it->second;
+    } else if (auto cached = stream_cache_.find(req.stream_id);
+               cached != stream_cache_.end()) {
+      version = cached->second;
     } else {
       absl::StatusOr<uint64_t> stored = StreamVersion(req.stream_id);
       if (!stored.ok()) {
@@ -187,6 +190,10 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
     for (PendingAppend* p : written) p->result = s;
     return;
   }
+  if (stream_cache_.size() + versions.size() > options_.stream_cache_entries) {
+    stream_cache_.clear();
+  }
+  for (auto& [stream, version] : versions) stream_cache_[stream] = version;
   absl::MutexLock lock(&mu_);
   head_ = std::move(head);
 }

@@ -46,6 +46,11 @@ struct Options {
   // the fsync better but make the first append in them wait longer.
   size_t max_group_bytes = 4 << 20;
 
+  // Stream versions the writer keeps in memory so that an append to a recent
+  // stream needs no index lookup. About 100 bytes an entry; the cache is
+  // emptied when full.
+  size_t stream_cache_entries = 1 << 16;
+
   // RocksDB block cache shared by all families. Default 32 MiB.
   size_t block_cache_bytes = 32 << 20;
 };
