@@ -1,0 +1,244 @@
+#include "engine/command_validation.h"
+
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "store/status_macros.h"
+
+namespace hotline::engine {
+namespace {
+
+using hotline::v1::Command;
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+// A text field: valid UTF-8 within `max` bytes, non-empty when `required`.
+absl::Status CheckText(absl::string_view field, const std::string& value,
+                       size_t max, bool required) {
+  if (required && value.empty()) return Invalid(field, "must not be empty");
+  if (value.size() > max) {
+    return Invalid(field, absl::StrCat(value.size(), " bytes, over the limit of ", max));
+  }
+  if (!IsValidUtf8(value)) return Invalid(field, "is not valid UTF-8");
+  return absl::OkStatus();
+}
+
+// An enum field: a known value other than the zero *_UNSPECIFIED.
+template <typename IsValid>
+absl::Status CheckEnum(absl::string_view field, int value, IsValid is_valid) {
+  if (value == 0) return Invalid(field, "must be set");
+  if (!is_valid(value)) return Invalid(field, absl::StrCat("unknown value ", value));
+  return absl::OkStatus();
+}
+
+absl::Status CheckUnitId(absl::string_view field, const std::string& id) {
+  if (id.empty()) return Invalid(field, "must not be empty");
+  if (!IsValidId(id, kMaxTicketIdBytes)) {
+    return Invalid(field, "must be at most 64 bytes of [A-Za-z0-9._:-]");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePayload(const Command& c) {
+  using hotline::v1::AppealType;
+  using hotline::v1::Channel;
+  using hotline::v1::Outcome;
+  using hotline::v1::Satisfaction;
+  using hotline::v1::UnitKind;
+  using hotline::v1::Urgency;
+  switch (c.payload_case()) {
+    case Command::kReceive: {
+      const auto& r = c.receive();
+      HOTLINE_RETURN_IF_ERROR(CheckEnum("receive.channel", r.channel(), Channel::Value_IsValid));
+      HOTLINE_RETURN_IF_ERROR(
+          CheckEnum("receive.appeal_type", r.appeal_type(), AppealType::Value_IsValid));
+      HOTLINE_RETURN_IF_ERROR(CheckEnum("receive.urgency", r.urgency(), Urgency::Value_IsValid));
+      HOTLINE_RETURN_IF_ERROR(CheckText("receive.category", r.category(), kMaxTagBytes, true));
+      HOTLINE_RETURN_IF_ERROR(CheckText("receive.title", r.title(), kMaxShortTextBytes, false));
+      HOTLINE_RETURN_IF_ERROR(CheckText("receive.content", r.content(), kMaxContentBytes, true));
+      HOTLINE_RETURN_IF_ERROR(
+          CheckText("receive.location", r.location(), kMaxShortTextBytes, false));
+      HOTLINE_RETURN_IF_ERROR(CheckText("receive.citizen.name", r.citizen().name(),
+                                kMaxShortTextBytes, false));
+      return CheckText("receive.citizen.phone", r.citizen().phone(), kMaxTagBytes, false);
+    }
+    case Command::kAnswerDirectly:
+      return CheckText("answer_directly.answer", c.answer_directly().answer(),
+                       kMaxContentBytes, true);
+    case Command::kDispatch: {
+      const auto& d = c.dispatch();
+      HOTLINE_RETURN_IF_ERROR(CheckUnitId("dispatch.lead_unit", d.lead_unit()));
+      absl::flat_hash_set<std::string> seen = {d.lead_unit()};
+      for (int i = 0; i < d.assist_units_size(); ++i) {
+        const std::string field = absl::StrCat("dispatch.assist_units[", i, "]");
+        HOTLINE_RETURN_IF_ERROR(CheckUnitId(field, d.assist_units(i)));
+        if (!seen.insert(d.assist_units(i)).second) {
+          return Invalid(field, "repeats the lead unit or another assist unit");
+        }
+      }
+      return CheckText("dispatch.note", d.note(), kMaxContentBytes, false);
+    }
+    case Command::kAccept:
+      return absl::OkStatus();
+    case Command::kRequestReturn:
+      return CheckText("request_return.reason", c.request_return().reason(),
+                       kMaxContentBytes, true);
+    case Command::kDecideReturn:
+      return CheckText("decide_return.comment", c.decide_return().comment(),
+                       kMaxContentBytes, false);
+    case Command::kRequestExtension:
+      if (c.request_extension().extra_working_days() < 1) {
+        return Invalid("request_extension.extra_working_days", "must be at least 1");
+      }
+      return CheckText("request_extension.reason", c.request_extension().reason(),
+                       kMaxContentBytes, true);
+    case Command::kDecideExtension:
+      return CheckText("decide_extension.comment", c.decide_extension().comment(),
+                       kMaxContentBytes, false);
+    case Command::kReply:
+      HOTLINE_RETURN_IF_ERROR(
+          CheckEnum("reply.outcome", c.reply().outcome(), Outcome::Value_IsValid));
+      return CheckText("reply.result", c.reply().result(), kMaxContentBytes, true);
+    case Command::kReview:
+      return CheckText("review.comment", c.review().comment(), kMaxContentBytes,
+                       !c.review().approve());
+    case Command::kRate: {
+      const auto& r = c.rate();
+      if (r.contacted()) {
+        return CheckEnum("rate.satisfaction", r.satisfaction(),
+                         Satisfaction::Value_IsValid);
+      }
+      if (r.satisfaction() != 0 || r.has_resolved()) {
+        return Invalid("rate.satisfaction",
+                       "an unreachable citizen (contacted false) gives no rating");
+      }
+      return absl::OkStatus();
+    }
+    case Command::kReopen:
+      return CheckText("reopen.reason", c.reopen().reason(), kMaxContentBytes, true);
+    case Command::kUrge:
+      return CheckText("urge.note", c.urge().note(), kMaxContentBytes, false);
+    case Command::kMerge:
+      if (!IsValidId(c.merge().primary_ticket_id(), kMaxTicketIdBytes)) {
+        return Invalid("merge.primary_ticket_id",
+                       "must be 1 to 64 bytes of [A-Za-z0-9._:-]");
+      }
+      if (c.merge().primary_ticket_id() == c.ticket_id()) {
+        return Invalid("merge.primary_ticket_id", "a ticket cannot merge into itself");
+      }
+      return absl::OkStatus();
+    case Command::kWithdraw:
+      return CheckText("withdraw.reason", c.withdraw().reason(), kMaxContentBytes, true);
+    case Command::kRegisterUnit: {
+      const auto& u = c.register_unit();
+      HOTLINE_RETURN_IF_ERROR(CheckUnitId("register_unit.unit_id", u.unit_id()));
+      HOTLINE_RETURN_IF_ERROR(CheckText("register_unit.name", u.name(), kMaxShortTextBytes, true));
+      return CheckEnum("register_unit.kind", u.kind(), UnitKind::Value_IsValid);
+    }
+    case Command::kUpdateUnit: {
+      const auto& u = c.update_unit();
+      HOTLINE_RETURN_IF_ERROR(CheckUnitId("update_unit.unit_id", u.unit_id()));
+      if (!u.has_name() && !u.has_active()) {
+        return Invalid("update_unit", "needs a name or active");
+      }
+      return u.has_name()
+                 ? CheckText("update_unit.name", u.name(), kMaxShortTextBytes, true)
+                 : absl::OkStatus();
+    }
+    case Command::kPublishPolicy:
+      if (!c.publish_policy().has_policy()) {
+        return Invalid("publish_policy.policy", "must be set");
+      }
+      return absl::OkStatus();  // the rest is checked by SlaPolicy::Make
+    case Command::PAYLOAD_NOT_SET:
+      break;
+  }
+  return Invalid("payload", "exactly one command payload must be set");
+}
+
+}  // namespace
+
+bool IsValidId(absl::string_view id, size_t max_bytes) {
+  if (id.empty() || id.size() > max_bytes) return false;
+  for (char ch : id) {
+    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+                    ch == ':' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= text.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+        (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+bool IsDirectoryCommand(const Command& command) {
+  return command.has_register_unit() || command.has_update_unit() ||
+         command.has_publish_policy();
+}
+
+absl::Status ValidateCommand(const Command& command) {
+  if (command.command_id().empty()) return Invalid("command_id", "must not be empty");
+  if (command.command_id().size() > kMaxCommandIdBytes) {
+    return Invalid("command_id", "over 128 bytes");
+  }
+  if (!IsValidUtf8(command.command_id())) {
+    return Invalid("command_id", "is not valid UTF-8");
+  }
+  if (IsDirectoryCommand(command)) {
+    if (!command.ticket_id().empty()) {
+      return Invalid("ticket_id", "must be empty for a directory command");
+    }
+  } else if (!IsValidId(command.ticket_id(), kMaxTicketIdBytes)) {
+    return Invalid("ticket_id", "must be 1 to 64 bytes of [A-Za-z0-9._:-]");
+  }
+  if (!command.has_at()) return Invalid("at", "must be set");
+  if (command.at().nanos() < 0 || command.at().nanos() > 999999999) {
+    return Invalid("at", "nanos out of range");
+  }
+  HOTLINE_RETURN_IF_ERROR(CheckText("actor.id", command.actor().id(), kMaxTagBytes, true));
+  HOTLINE_RETURN_IF_ERROR(CheckEnum("actor.role", command.actor().role(),
+                            hotline::v1::Role::Value_IsValid));
+  if (command.actor().role() == hotline::v1::Role::UNIT_STAFF &&
+      command.actor().unit_id().empty()) {
+    return Invalid("actor.unit_id", "is required for UNIT_STAFF");
+  }
+  return ValidatePayload(command);
+}
+
+}  // namespace hotline::engine

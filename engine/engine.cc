@@ -1,0 +1,252 @@
+#include "engine/engine.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/command_validation.h"
+#include "engine/decide.h"
+#include "engine/event_codec.h"
+#include "engine/evolve.h"
+#include "engine/time_util.h"
+#include "store/status_macros.h"
+
+namespace hotline::engine {
+namespace {
+
+using hotline::v1::Command;
+using hotline::v1::Event;
+using hotline::v1::EventEnvelope;
+using hotline::v1::TicketState;
+
+// Attempts at a ticket command whose ticket keeps changing underneath it.
+constexpr int kMaxAttempts = 64;
+
+ExecuteResult FromAppend(const store::AppendResult& r) {
+  return ExecuteResult{r.first_sequence, r.count, r.stream_version, r.duplicate};
+}
+
+// The envelopes of `events` as store payloads. When `state` is given, each
+// event is also applied to it (stream versions from `version` + 1 on).
+std::vector<std::string> Envelopes(const Command& command, const std::vector<Event>& events,
+                                   absl::Time recorded_at, uint64_t version,
+                                   TicketState* state) {
+  std::vector<std::string> payloads;
+  payloads.reserve(events.size());
+  for (const Event& event : events) {
+    EventEnvelope envelope;
+    *envelope.mutable_at() = command.at();
+    *envelope.mutable_recorded_at() = ToProto(recorded_at);
+    *envelope.mutable_actor() = command.actor();
+    envelope.set_schema_version(kSchemaVersion);
+    *envelope.mutable_event() = event;
+    payloads.push_back(envelope.SerializeAsString());
+    if (state != nullptr) {
+      envelope.set_stream_id(command.ticket_id());
+      envelope.set_stream_version(++version);
+      Evolve(envelope, state);
+    }
+  }
+  return payloads;
+}
+
+}  // namespace
+
+absl::StatusOr<hotline::v1::EventEnvelope> EventSubscription::Next(absl::Duration timeout) {
+  HOTLINE_ASSIGN_OR_RETURN(store::Record record, records_->Next(timeout));
+  EventEnvelope envelope;
+  HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
+  return envelope;
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
+                                                     EngineOptions options) {
+  if (!options.clock) options.clock = [] { return absl::Now(); };
+  store::Options store_options;
+  store_options.mode = options.mode;
+  store_options.secondary_path = options.secondary_path;
+  store_options.sync = options.sync;
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
+                           store::EventLog::Open(path, store_options));
+  std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(log)));
+  HOTLINE_RETURN_IF_ERROR(engine->LoadDirectory());
+  return engine;
+}
+
+absl::Status Engine::LoadDirectory() {
+  auto directory = std::make_shared<const Directory>();
+  for (const char* stream : {kUnitsStream, kPolicyStream}) {
+    HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records, log_->ReadStream(stream));
+    for (const store::Record& record : records) {
+      EventEnvelope envelope;
+      HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
+      HOTLINE_ASSIGN_OR_RETURN(directory, directory->With(envelope.event()));
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  directory_ = std::move(directory);
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const Directory> Engine::directory() const {
+  absl::MutexLock lock(&mu_);
+  return directory_;
+}
+
+absl::Status Engine::Refresh() {
+  if (options_.mode != store::OpenMode::kSecondary) return absl::OkStatus();
+  HOTLINE_RETURN_IF_ERROR(log_->CatchUp());
+  return LoadDirectory();
+}
+
+absl::Status Engine::CheckTime(const Command& command) const {
+  const absl::Time at = FromProto(command.at());
+  const absl::Time now = options_.clock();
+  if (at > now + options_.max_ahead) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "at: ", FormatUtc(at), " is more than ", absl::FormatDuration(options_.max_ahead),
+        " ahead of the engine clock (", FormatUtc(now), ")"));
+  }
+  if (!options_.backfill && at < now - options_.max_past) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "at: ", FormatUtc(at), " is more than ", absl::FormatDuration(options_.max_past),
+        " before the engine clock (", FormatUtc(now), "); historical imports need backfill"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
+  if (options_.mode != store::OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("the engine is open read-only");
+  }
+  HOTLINE_RETURN_IF_ERROR(ValidateCommand(command));
+  // A command id seen before answers with the original result, before any
+  // other check.
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<store::AppendResult> seen,
+                           log_->FindCommand(command.command_id()));
+  if (seen.has_value()) return FromAppend(*seen);
+  HOTLINE_RETURN_IF_ERROR(CheckTime(command));
+  return IsDirectoryCommand(command) ? ExecuteDirectoryCommand(command)
+                                     : ExecuteTicketCommand(command);
+}
+
+absl::StatusOr<std::optional<TicketState>> Engine::LoadTicket(
+    const std::string& ticket_id) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                           log_->Get(store::Family::kState, ticket_id));
+  if (!bytes.has_value()) return std::nullopt;
+  TicketState state;
+  if (!state.ParseFromString(*bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("stored state of ticket '", ticket_id, "' does not parse"));
+  }
+  return state;
+}
+
+absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& command) {
+  for (int attempt = 1;; ++attempt) {
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> ticket,
+                             LoadTicket(command.ticket_id()));
+    const uint64_t version = ticket.has_value() ? ticket->version() : 0;
+    if (command.has_expected_version() && command.expected_version() != version) {
+      return absl::AbortedError(absl::StrCat("ticket '", command.ticket_id(),
+                                             "' is at version ", version, ", expected ",
+                                             command.expected_version()));
+    }
+    std::optional<TicketState> primary;
+    if (command.has_merge()) {
+      HOTLINE_ASSIGN_OR_RETURN(primary, LoadTicket(command.merge().primary_ticket_id()));
+    }
+    const std::shared_ptr<const Directory> dir = directory();
+    DecideInput input{&command, ticket ? &*ticket : nullptr,
+                      primary ? &*primary : nullptr, dir.get()};
+    HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
+
+    TicketState next = ticket.value_or(TicketState());
+    store::AppendRequest request;
+    request.stream_id = command.ticket_id();
+    request.expected_version = version;
+    request.command_id = command.command_id();
+    request.payloads = Envelopes(command, events, options_.clock(), version, &next);
+    request.extra_writes.push_back(
+        {store::Family::kState, command.ticket_id(), next.SerializeAsString()});
+    absl::StatusOr<store::AppendResult> appended = log_->Append(request);
+    // The ticket moved on between reading and appending: decide again on the
+    // new state, unless the caller pinned the version it saw.
+    if (appended.status().code() == absl::StatusCode::kAborted &&
+        !command.has_expected_version() && attempt < kMaxAttempts) {
+      continue;
+    }
+    HOTLINE_RETURN_IF_ERROR(appended.status());
+    return FromAppend(*appended);
+  }
+}
+
+absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& command) {
+  absl::MutexLock writer(&directory_writer_mu_);
+  const std::shared_ptr<const Directory> dir = directory();
+  const bool policy = command.has_publish_policy();
+  const uint64_t version = policy ? dir->policy_version() : dir->units_version();
+  if (command.has_expected_version() && command.expected_version() != version) {
+    return absl::AbortedError(absl::StrCat(policy ? kPolicyStream : kUnitsStream,
+                                           " is at version ", version, ", expected ",
+                                           command.expected_version()));
+  }
+  DecideInput input{&command, nullptr, nullptr, dir.get()};
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
+  store::AppendRequest request;
+  request.stream_id = policy ? kPolicyStream : kUnitsStream;
+  request.expected_version = version;
+  request.command_id = command.command_id();
+  request.payloads = Envelopes(command, events, options_.clock(), version, nullptr);
+  HOTLINE_ASSIGN_OR_RETURN(store::AppendResult appended, log_->Append(request));
+  std::shared_ptr<const Directory> next = dir;
+  for (const Event& event : events) {
+    HOTLINE_ASSIGN_OR_RETURN(next, next->With(event));
+  }
+  absl::MutexLock lock(&mu_);
+  directory_ = std::move(next);
+  return FromAppend(appended);
+}
+
+absl::StatusOr<TicketState> Engine::GetTicket(const std::string& ticket_id) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> state, LoadTicket(ticket_id));
+  if (!state.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no ticket '", ticket_id, "'"));
+  }
+  return *std::move(state);
+}
+
+absl::StatusOr<std::vector<EventEnvelope>> Engine::History(
+    const std::string& ticket_id) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records, log_->ReadStream(ticket_id));
+  if (records.empty() || !IsValidId(ticket_id, kMaxTicketIdBytes)) {
+    return absl::NotFoundError(absl::StrCat("no ticket '", ticket_id, "'"));
+  }
+  std::vector<EventEnvelope> events(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    HOTLINE_RETURN_IF_ERROR(DecodeEvent(records[i], &events[i]));
+  }
+  return events;
+}
+
+absl::StatusOr<TicketState> Engine::GetTicketAsOf(const std::string& ticket_id,
+                                                  absl::Time as_of) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<EventEnvelope> events, History(ticket_id));
+  TicketState state;
+  for (const EventEnvelope& event : events) {
+    if (FromProto(event.at()) > as_of) break;
+    Evolve(event, &state);
+  }
+  if (state.version() == 0) {
+    return absl::NotFoundError(absl::StrCat("ticket '", ticket_id,
+                                            "' had not been received at ", FormatUtc(as_of)));
+  }
+  return state;
+}
+
+std::unique_ptr<EventSubscription> Engine::Subscribe(uint64_t after_sequence) {
+  return std::make_unique<EventSubscription>(log_->Subscribe(after_sequence));
+}
+
+}  // namespace hotline::engine

@@ -1,0 +1,148 @@
+#ifndef HOTLINE_ENGINE_ENGINE_H_
+#define HOTLINE_ENGINE_ENGINE_H_
+
+// Engine: the hotline ticket workflow over an event log, for embedders.
+//
+// Execute() validates a command, decides it against the ticket's current
+// state (roles, state machine, policy), and appends the resulting events in
+// one atomic write together with the ticket's new state (an inline
+// projection, so deciding never replays a stream). Reads answer from that
+// projection or from the log.
+//
+// Thread safety: all methods may be called concurrently. Commands on
+// different tickets commit together (group commit); commands racing on one
+// ticket are serialized by optimistic concurrency: a command whose ticket
+// changed between reading and appending is decided again on the new state
+// (unless it named an expected_version, then it fails with ABORTED).
+//
+// Error codes: those of workflow.md (INVALID_ARGUMENT, NOT_FOUND,
+// ALREADY_EXISTS, FAILED_PRECONDITION, PERMISSION_DENIED, ABORTED), plus
+// FAILED_PRECONDITION for writes to an engine not opened read-write and the
+// store's DATA_LOSS / I/O codes.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "engine/directory.h"
+#include "hotline/v1/commands.pb.h"
+#include "hotline/v1/events.pb.h"
+#include "hotline/v1/state.pb.h"
+#include "store/event_log.h"
+#include "store/subscription.h"
+
+namespace hotline::engine {
+
+struct EngineOptions {
+  // How to open the store. kReadOnly and kSecondary engines only read.
+  store::OpenMode mode = store::OpenMode::kReadWrite;
+  // Required for kSecondary: a directory of the secondary's own.
+  std::string secondary_path;
+  // fsync before Execute returns. Default on: government records.
+  bool sync = true;
+  // The engine's clock: recorded_at of events and the reference for `at`
+  // checks. Default: the system clock. Tests and simulations inject theirs.
+  std::function<absl::Time()> clock;
+  // Accept `at` arbitrarily far in the past (imports of historical tickets).
+  // Default off: `at` may be at most max_past behind the clock.
+  bool backfill = false;
+  // Without backfill, how far behind the clock `at` may be. Default 7 days.
+  absl::Duration max_past = absl::Hours(24 * 7);
+  // How far ahead of the clock `at` may be, always. Default 5 minutes.
+  absl::Duration max_ahead = absl::Minutes(5);
+};
+
+// What an executed command appended.
+struct ExecuteResult {
+  uint64_t first_sequence = 0;  // global sequence of its first event
+  uint32_t event_count = 0;
+  uint64_t stream_version = 0;  // the stream's version after its last event
+  bool duplicate = false;       // the command id was applied before
+};
+
+// Follows committed events in log order; see store::Subscription.
+class EventSubscription {
+ public:
+  explicit EventSubscription(std::unique_ptr<store::Subscription> records)
+      : records_(std::move(records)) {}
+  // The next committed event, waiting up to `timeout`. DEADLINE_EXCEEDED
+  // when none came, CANCELLED when the engine is closing, DATA_LOSS for an
+  // undecodable event.
+  absl::StatusOr<hotline::v1::EventEnvelope> Next(absl::Duration timeout);
+
+ private:
+  std::unique_ptr<store::Subscription> records_;
+};
+
+class Engine {
+ public:
+  // Opens (creating when read-write) the store at `path` and loads the
+  // directory (units, policy). Errors are the store's (see EventLog::Open).
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path,
+                                                      EngineOptions options = {});
+
+  // Decides and applies one command. A command whose command_id was applied
+  // before returns the original result (duplicate set) before any other
+  // check and appends nothing. A refused command appends nothing and changes
+  // no projection.
+  absl::StatusOr<ExecuteResult> Execute(const hotline::v1::Command& command);
+
+  // The ticket's current state; NOT_FOUND for an unknown ticket.
+  absl::StatusOr<hotline::v1::TicketState> GetTicket(const std::string& ticket_id) const;
+
+  // The ticket's state as it stood at `as_of`: its events with at <= as_of
+  // replayed. NOT_FOUND when it had not been received by then.
+  absl::StatusOr<hotline::v1::TicketState> GetTicketAsOf(const std::string& ticket_id,
+                                                         absl::Time as_of) const;
+
+  // Every event of the ticket's stream, in order, with positions and hashes.
+  // NOT_FOUND for an unknown ticket.
+  absl::StatusOr<std::vector<hotline::v1::EventEnvelope>> History(
+      const std::string& ticket_id) const;
+
+  // Every committed event after `after_sequence`, then live ones. Read-write
+  // engines only. The subscription must be destroyed before the engine.
+  std::unique_ptr<EventSubscription> Subscribe(uint64_t after_sequence);
+
+  // The units and policy in force now.
+  std::shared_ptr<const Directory> directory() const;
+
+  // kSecondary: catches up with the writer and reloads the directory.
+  // Other modes: does nothing.
+  absl::Status Refresh();
+
+  // The underlying log, for tools that read it whole (export, verify, stats).
+  const store::EventLog& log() const { return *log_; }
+
+  absl::Time Now() const { return options_.clock(); }
+
+ private:
+  Engine(EngineOptions options, std::unique_ptr<store::EventLog> log)
+      : options_(std::move(options)), log_(std::move(log)) {}
+
+  absl::Status LoadDirectory();
+  absl::Status CheckTime(const hotline::v1::Command& command) const;
+  absl::StatusOr<ExecuteResult> ExecuteTicketCommand(const hotline::v1::Command& command);
+  absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
+  // The stored state of a ticket, nullopt when none.
+  absl::StatusOr<std::optional<hotline::v1::TicketState>> LoadTicket(
+      const std::string& ticket_id) const;
+
+  const EngineOptions options_;
+  std::unique_ptr<store::EventLog> log_;
+
+  // Serializes directory commands, so each decides on the directory left by
+  // the one before.
+  absl::Mutex directory_writer_mu_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Directory> directory_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace hotline::engine
+
+#endif  // HOTLINE_ENGINE_ENGINE_H_

@@ -1,0 +1,25 @@
+#ifndef HOTLINE_ENGINE_EVENT_CODEC_H_
+#define HOTLINE_ENGINE_EVENT_CODEC_H_
+
+// How engine events travel through the store: the payload of a store record
+// is a serialized EventEnvelope holding the business fields (at,
+// recorded_at, actor, schema_version, event); the positional fields come
+// from the record itself.
+
+#include "absl/status/status.h"
+#include "hotline/v1/events.pb.h"
+#include "store/record.h"
+
+namespace hotline::engine {
+
+// The schema version written into every new envelope.
+inline constexpr int kSchemaVersion = 1;
+
+// Fills `out` from `record`: parses the payload and sets sequence,
+// stream_id, stream_version, command_id, prev_hash and hash from the record.
+// DATA_LOSS names the sequence when the payload does not parse.
+absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope* out);
+
+}  // namespace hotline::engine
+
+#endif  // HOTLINE_ENGINE_EVENT_CODEC_H_

@@ -1,0 +1,56 @@
+#ifndef HOTLINE_ENGINE_SLA_POLICY_H_
+#define HOTLINE_ENGINE_SLA_POLICY_H_
+
+// The SLA policy in force (sla.md): a published hotline.v1.Policy with the
+// defaults filled in, its working calendar, and the time limits it sets.
+// Immutable once made; share it between threads freely.
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/working_calendar.h"
+#include "hotline/v1/policy.pb.h"
+
+namespace hotline::engine {
+
+class SlaPolicy {
+ public:
+  // The policy of sla.md's defaults, in force before any PolicyPublished.
+  static const SlaPolicy& Default();
+
+  // The policy `published` describes, unset fields taking the defaults.
+  // INVALID_ARGUMENT names the first bad field (unknown time zone, malformed
+  // "HH:MM" or date, overlapping or unordered work hours, a rule without
+  // urgency, a zero limit).
+  static absl::StatusOr<std::shared_ptr<const SlaPolicy>> Make(
+      const hotline::v1::Policy& published);
+
+  const hotline::v1::Policy& published() const { return published_; }
+  const WorkingCalendar& calendar() const { return calendar_; }
+
+  // Working hours to sign for a dispatched ticket of this urgency.
+  absl::Duration AcceptWithin(hotline::v1::Urgency::Value urgency) const;
+  // Working days to reply: the rule naming (type, urgency), else the rule
+  // for every type of that urgency.
+  int HandleWithinDays(hotline::v1::AppealType::Value type,
+                       hotline::v1::Urgency::Value urgency) const;
+  absl::Duration ReviewWithin() const;
+  int RatingWithinDays() const;
+  bool RequireAccept() const;
+  bool RateDirectAnswers() const;
+  int MaxExtensions() const;
+  int MaxExtensionDays() const;
+  int ReopenWindowDays() const;
+
+ private:
+  SlaPolicy(hotline::v1::Policy published, WorkingCalendar calendar)
+      : published_(std::move(published)), calendar_(std::move(calendar)) {}
+
+  hotline::v1::Policy published_;
+  WorkingCalendar calendar_;
+};
+
+}  // namespace hotline::engine
+
+#endif  // HOTLINE_ENGINE_SLA_POLICY_H_

@@ -1,0 +1,43 @@
+#include "engine/time_util.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace hotline::engine {
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return ts;
+}
+
+std::string FormatUtc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
+
+std::string FormatLocal(absl::Time t, absl::TimeZone zone) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*S%Ez", t, zone);
+}
+
+absl::StatusOr<absl::Time> ParseTime(absl::string_view text, absl::TimeZone zone) {
+  const std::string s(text);
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, s, &t, &err)) return t;
+  for (const char* format : {"%Y-%m-%d%ET%H:%M:%E*S", "%Y-%m-%d %H:%M:%E*S",
+                             "%Y-%m-%d%ET%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"}) {
+    if (absl::ParseTime(format, s, zone, &t, &err)) return t;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "time '", text, "': expected RFC 3339 with an offset or a local date/time"));
+}
+
+}  // namespace hotline::engine
