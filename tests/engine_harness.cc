@@ -39,7 +39,7 @@ absl::Time Shanghai(const std::string& local) {
 EngineHarness::EngineHarness(absl::Time now, bool backfill)
     : now_(now), backfill_(backfill) {
   Reopen();
-  const absl::Time at = Shanghai("2022-01-01 00:00");
+  const absl::Time at = now - absl::Hours(1);
   for (const char* unit : {"U01", "U02", "U03", "U09"}) {
     hotline::v1::Command c = NewCommand("", at, Admin());
     c.mutable_register_unit()->set_unit_id(unit);

@@ -28,7 +28,7 @@ absl::Time Shanghai(const std::string& local);
 class EngineHarness {
  public:
   // Opens an engine (sync off) whose clock reads `now`, and registers units
-  // U01..U03 (active) and U09 (inactive).
+  // U01..U03 (active) and U09 (inactive), an hour before `now`.
   explicit EngineHarness(absl::Time now = Shanghai("2022-06-30 12:00"),
                          bool backfill = true);
 

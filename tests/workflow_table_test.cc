@@ -252,8 +252,7 @@ TEST_F(WorkflowTableTest, WrongRoleIsPermissionDeniedInEveryState) {
 
 TEST_F(WorkflowTableTest, StaffOfAnotherUnitIsPermissionDenied) {
   for (const Fixture& fixture : Fixtures()) {
-    for (const std::string& name :
-         {"accept", "request_return", "request_extension", "reply"}) {
+    for (const char* name : {"accept", "request_return", "request_extension", "reply"}) {
       auto row = Legal().at(name);
       if (!row.contains(fixture.name)) continue;
       SCOPED_TRACE(absl::StrCat(name, " in ", fixture.name));

@@ -1,0 +1,129 @@
+// The `hotline` binary as a user runs it (cli.md): apply's per-line results
+// and exit code, show --as-of, history, export's event shape, --help, and
+// bad flags.
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/temp_dir.h"
+
+namespace hotline {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+CliRun Hotline(const std::string& args) {
+  const std::string command = std::string(HOTLINE_CLI) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = "--db " + dir_.Sub("db");
+    std::ofstream f(dir_.Sub("commands.jsonl"));
+    f << R"({"commandId":"u1","at":"2022-05-01T09:00:00+08:00","actor":{"id":"admin","role":"ADMIN"},"registerUnit":{"unitId":"U07","name":"区住建局","kind":"DEPARTMENT"}})" "\n"
+      << R"({"commandId":"c1","ticketId":"T-1","at":"2022-05-27T15:00:00+08:00","actor":{"id":"li","role":"OPERATOR"},"receive":{"channel":"PHONE","appealType":"COMPLAINT","category":"住房保障","urgency":"NORMAL","title":"漏水","content":"楼上漏水","citizen":{"name":"张三","phone":"13812345678"}}})" "\n"
+      << "\n"
+      << R"({"commandId":"c2","ticketId":"T-1","at":"2022-05-27T16:00:00+08:00","actor":{"id":"zhao","role":"DISPATCHER"},"expectedVersion":1,"dispatch":{"leadUnit":"U07"}})" "\n"
+      << "not json at all\n"
+      << R"({"commandId":"c3","ticketId":"T-1","at":"2022-05-27T16:30:00+08:00","actor":{"id":"x","role":"UNIT_STAFF","unitId":"U08"},"accept":{}})" "\n"
+      << R"({"commandId":"c4","ticketId":"T-1","at":"2022-05-30T09:30:00+08:00","actor":{"id":"wang","role":"UNIT_STAFF","unitId":"U07"},"accept":{}})" "\n";
+  }
+  hotline::testing::TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, ApplyReportsEachLineAndAppliesTheGoodOnes) {
+  CliRun run = Hotline("apply --backfill --file " + dir_.Sub("commands.jsonl") + " " + db_);
+  EXPECT_EQ(run.exit_code, 3) << run.out;  // some commands refused
+  std::vector<std::string> lines = Lines(run.out);
+  ASSERT_EQ(lines.size(), 6u) << run.out;  // the blank line 3 gets none
+  EXPECT_THAT(lines[0], HasSubstr(R"("line":1,"commandId":"u1","ok":true,"code":"OK")"));
+  EXPECT_THAT(lines[1], HasSubstr(R"("line":2,"commandId":"c1","ok":true)"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("line":4,"commandId":"c2","ok":true)"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("firstSequence":3,"eventCount":1)"));
+  EXPECT_THAT(lines[3], HasSubstr(R"("line":5,"commandId":"","ok":false,"code":"INVALID_ARGUMENT")"));
+  EXPECT_THAT(lines[4], HasSubstr(R"("line":6,"commandId":"c3","ok":false,"code":"PERMISSION_DENIED")"));
+  EXPECT_THAT(lines[5], HasSubstr(R"("line":7,"commandId":"c4","ok":true)"));
+
+  // Applying the same file again: every good line is a duplicate, nothing new.
+  CliRun again = Hotline("apply --backfill --file " + dir_.Sub("commands.jsonl") + " " + db_);
+  EXPECT_THAT(Lines(again.out)[2], HasSubstr(R"("firstSequence":3,"eventCount":1)"));
+  EXPECT_THAT(Hotline("stats " + db_).out, HasSubstr("events          4"));
+}
+
+TEST_F(CliTest, ShowHistoryAndExport) {
+  ASSERT_EQ(Hotline("apply --backfill --file " + dir_.Sub("commands.jsonl") + " " + db_).exit_code, 3);
+  CliRun now = Hotline("show T-1 --json " + db_);
+  EXPECT_EQ(now.exit_code, 0);
+  for (const char* key : {"\"state\":\"IN_PROGRESS\"", "\"closeReason\"", "\"cycle\":1",
+                          "\"leadUnit\":\"U07\"", "\"assistUnits\":[]",
+                          "\"acceptDeadline\":\"2022-05-30T03:30:00Z\"",
+                          "\"handleDeadline\"", "\"version\":\"3\""}) {
+    EXPECT_THAT(now.out, HasSubstr(key));
+  }
+  CliRun then = Hotline("show T-1 --json --as-of 2022-05-27T15:30:00+08:00 " + db_);
+  EXPECT_THAT(then.out, HasSubstr("\"state\":\"RECEIVED\""));
+  CliRun local = Hotline("show T-1 --as-of '2022-05-27 16:10' " + db_);
+  EXPECT_THAT(local.out, HasSubstr("DISPATCHED"));
+
+  CliRun history = Hotline("history T-1 " + db_);
+  std::vector<std::string> lines = Lines(history.out);
+  ASSERT_EQ(lines.size(), 3u) << history.out;
+  EXPECT_THAT(lines[0], HasSubstr("2022-05-27T15:00:00+08:00"));
+  EXPECT_THAT(lines[0], HasSubstr("li/OPERATOR"));
+  EXPECT_THAT(lines[1], HasSubstr("zhao/DISPATCHER"));
+  EXPECT_THAT(lines[2], HasSubstr("wang/UNIT_STAFF@U07"));
+  EXPECT_THAT(lines[2], HasSubstr("-> IN_PROGRESS"));
+
+  CliRun exported = Hotline("export --format jsonl " + db_);
+  lines = Lines(exported.out);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_THAT(lines[2], HasSubstr(R"("sequence":"3","streamId":"T-1","streamVersion":"2")"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("actor":{"id":"zhao","role":"DISPATCHER")"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("commandId":"c2","schemaVersion":1,"prevHash":")"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("event":{"ticketDispatched":{"leadUnit":"U07","assistUnits":[])"));
+  EXPECT_THAT(lines[2], HasSubstr(R"("at":"2022-05-27T08:00:00Z")"));
+  EXPECT_THAT(Hotline("export --redact " + db_).out, HasSubstr(R"("phone":"138****5678")"));
+}
+
+TEST_F(CliTest, HelpAndBadFlags) {
+  for (const char* sub : {"apply", "show", "history", "stats", "export"}) {
+    CliRun help = Hotline(std::string(sub) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_THAT(help.out, HasSubstr(std::string("usage: hotline ") + sub));
+    CliRun bad = Hotline(std::string(sub) + " --no-such-flag " + db_);
+    EXPECT_EQ(bad.exit_code, 2) << sub;
+    EXPECT_THAT(bad.out, HasSubstr("unknown flag --no-such-flag"));
+  }
+  EXPECT_EQ(Hotline("show").exit_code, 2);                   // missing TICKET
+  EXPECT_EQ(Hotline("export --format xml " + db_).exit_code, 2);
+  EXPECT_EQ(Hotline("frobnicate").exit_code, 2);
+  EXPECT_EQ(Hotline("show T-1 " + db_).exit_code, 1);        // no store there
+}
+
+}  // namespace
+}  // namespace hotline
