@@ -253,3 +253,33 @@ TEST_F(LifecycleTest, StateSurvivesReopeningTheEngine) {
 
 }  // namespace
 }  // namespace hotline::engine
+
+namespace hotline::engine {
+namespace {
+
+TEST(EngineSubscriptionTest, DeliversCommittedEventsInLogOrder) {
+  hotline::testing::EngineHarness h;
+  const uint64_t start = h.head();  // the units registered by the harness
+  auto subscription = h.engine().Subscribe(start);
+  const absl::Time t = hotline::testing::Shanghai("2022-06-01 09:00");
+  h.Must(h.Receive("T-1", t));
+  h.Must(h.AnswerDirectly("T-1", t + absl::Minutes(1)));
+  std::vector<std::string> seen;
+  for (int i = 0; i < 3; ++i) {
+    auto e = subscription->Next(absl::Seconds(5));
+    ASSERT_TRUE(e.ok()) << e.status();
+    EXPECT_EQ(e->sequence(), start + 1 + i);
+    EXPECT_EQ(e->stream_id(), "T-1");
+    seen.push_back(std::string(e->event().GetDescriptor()->name()) + ":" +
+                   hotline::v1::Event::descriptor()
+                       ->FindFieldByNumber(e->event().payload_case())
+                       ->json_name());
+  }
+  EXPECT_THAT(seen, ElementsAre("Event:ticketReceived", "Event:ticketAnsweredDirectly",
+                                "Event:ticketClosed"));
+  EXPECT_EQ(subscription->Next(absl::Milliseconds(10)).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+}
+
+}  // namespace
+}  // namespace hotline::engine
