@@ -162,15 +162,7 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& comman
                       primary ? &*primary : nullptr, dir.get()};
     HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
 
-    TicketState next = ticket.value_or(TicketState());
-    store::AppendRequest request;
-    request.stream_id = command.ticket_id();
-    request.expected_version = version;
-    request.command_id = command.command_id();
-    request.payloads = Envelopes(command, events, options_.clock(), version, &next);
-    request.extra_writes.push_back(
-        {store::Family::kState, command.ticket_id(), next.SerializeAsString()});
-    absl::StatusOr<store::AppendResult> appended = log_->Append(request);
+    absl::StatusOr<store::AppendResult> appended = AppendTicketEvents(command, ticket, events);
     // The ticket moved on between reading and appending: decide again on the
     // new state, unless the caller pinned the version it saw.
     if (appended.status().code() == absl::StatusCode::kAborted &&
@@ -180,6 +172,22 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& comman
     HOTLINE_RETURN_IF_ERROR(appended.status());
     return FromAppend(*appended);
   }
+}
+
+absl::StatusOr<store::AppendResult> Engine::AppendTicketEvents(
+    const Command& command, const std::optional<TicketState>& ticket,
+    const std::vector<Event>& events) {
+  const uint64_t version = ticket.has_value() ? ticket->version() : 0;
+  TicketState next = ticket.value_or(TicketState());
+  store::AppendRequest request;
+  request.stream_id = command.ticket_id();
+  request.expected_version = version;
+  request.command_id = command.command_id();
+  request.payloads = Envelopes(command, events, options_.clock(), version, &next);
+  AppendTimerWrites(ticket ? &*ticket : nullptr, next, &request.extra_writes);
+  request.extra_writes.push_back(
+      {store::Family::kState, command.ticket_id(), next.SerializeAsString()});
+  return log_->Append(request);
 }
 
 absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& command) {

@@ -30,6 +30,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/directory.h"
+#include "engine/timer_index.h"
 #include "hotline/v1/commands.pb.h"
 #include "hotline/v1/events.pb.h"
 #include "hotline/v1/state.pb.h"
@@ -109,6 +110,44 @@ class Engine {
   // engines only. The subscription must be destroyed before the engine.
   std::unique_ptr<EventSubscription> Subscribe(uint64_t after_sequence);
 
+  // ---- SLA timers (sla.md) -------------------------------------------------
+
+  // Appends one SYSTEM DeadlineMissed for each deadline before `now` not yet
+  // reported missed, and for an expired rating window also
+  // TicketClosed{RATING_EXPIRED}; at most `limit` deadlines per call, the
+  // earliest first. Each is appended exactly once, even when calls repeat,
+  // race, or a process dies between them (each firing is one atomic append
+  // under a command id derived from the ticket, cycle, kind and deadline).
+  // The events' `at` is the deadline, or the ticket's last event time when
+  // that is later. Returns what it appended. Read-write engines only.
+  struct FiredTimer {
+    TimerEntry timer;
+    ExecuteResult result;
+  };
+  absl::StatusOr<std::vector<FiredTimer>> FireDueTimers(absl::Time now,
+                                                        size_t limit = SIZE_MAX);
+
+  // Deadlines before `t` not yet reported missed (what FireDueTimers(t)
+  // would fire), earliest first. From the index: O(log n + k).
+  absl::StatusOr<std::vector<TimerEntry>> DueBefore(absl::Time t) const;
+
+  // Deadlines owed now whose instant lies in [from, to), earliest first,
+  // whether or not already reported missed. Overdue(as_of) is
+  // OpenDeadlines(InfinitePast, as_of). From the index: O(log n + k).
+  absl::StatusOr<std::vector<TimerEntry>> OpenDeadlines(absl::Time from, absl::Time to) const;
+  absl::StatusOr<std::vector<TimerEntry>> Overdue(absl::Time as_of) const {
+    return OpenDeadlines(absl::InfinitePast(), as_of);
+  }
+
+  // ---- Projections ----------------------------------------------------------
+
+  // Throws away the ticket-state projection and the timer index and rebuilds
+  // both from the log alone, reporting (events done, events total) to
+  // `progress` as it goes. Must not run while commands execute. Memory is
+  // bounded by a batch of events, not by the log.
+  absl::Status RebuildProjections(
+      const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
+
   // The units and policy in force now.
   std::shared_ptr<const Directory> directory() const;
 
@@ -128,6 +167,15 @@ class Engine {
   absl::Status LoadDirectory();
   absl::Status CheckTime(const hotline::v1::Command& command) const;
   absl::StatusOr<ExecuteResult> ExecuteTicketCommand(const hotline::v1::Command& command);
+  // Appends `events` for command.ticket_id() at version `ticket`'s (0 when
+  // absent), with the ticket's new state and timer index changes in the same
+  // batch. ABORTED when the ticket moved on meanwhile.
+  absl::StatusOr<store::AppendResult> AppendTicketEvents(
+      const hotline::v1::Command& command,
+      const std::optional<hotline::v1::TicketState>& ticket,
+      const std::vector<hotline::v1::Event>& events);
+  // Fires one timer; nullopt when the ticket no longer owes it.
+  absl::StatusOr<std::optional<ExecuteResult>> FireTimer(const TimerEntry& timer);
   absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
   // The stored state of a ticket, nullopt when none.
   absl::StatusOr<std::optional<hotline::v1::TicketState>> LoadTicket(

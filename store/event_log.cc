@@ -298,19 +298,59 @@ absl::StatusOr<std::optional<std::string>> EventLog::Get(
   return value;
 }
 
+namespace {
+// The smallest key greater than every key starting with `prefix`; empty when
+// there is none (a prefix of 0xFF bytes only), meaning "no upper bound".
+std::string PrefixEnd(absl::string_view prefix) {
+  std::string end(prefix.data(), prefix.size());
+  while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+  return end;
+}
+}  // namespace
+
 absl::Status EventLog::ScanFamily(
     Family family, absl::string_view prefix,
     const std::function<absl::Status(absl::string_view, absl::string_view)>&
         visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), FamilyHandle(family)));
-  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-       it->Next()) {
+  return ScanFamilyRange(family, prefix, PrefixEnd(prefix), visit);
+}
+
+absl::Status EventLog::ScanFamilyRange(
+    Family family, absl::string_view from, absl::string_view to,
+    const std::function<absl::Status(absl::string_view, absl::string_view)>&
+        visit) const {
+  rocksdb::ReadOptions ro;
+  const rocksdb::Slice upper = ToSlice(to);
+  if (!to.empty()) ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, FamilyHandle(family)));
+  for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
     absl::Status s = visit(ToView(it->key()), ToView(it->value()));
     if (IsStopScan(s)) return absl::OkStatus();
     HOTLINE_RETURN_IF_ERROR(s);
   }
   return FromRocks(it->status(), "scanning projection data");
+}
+
+absl::Status EventLog::ClearFamily(Family family, absl::string_view prefix) {
+  if (options_.mode != OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("the event log is open read-only");
+  }
+  std::string end = PrefixEnd(prefix);
+  if (end.empty()) {
+    // No finite bound: end just past the family's last key.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), FamilyHandle(family)));
+    it->SeekToLast();
+    HOTLINE_RETURN_IF_ERROR(FromRocks(it->status(), "finding the last key"));
+    if (!it->Valid()) return absl::OkStatus();
+    end = it->key().ToString();
+    end.push_back('\0');
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  return FromRocks(db_->DeleteRange(wo, FamilyHandle(family), ToSlice(prefix), end),
+                   "clearing projection data");
 }
 
 absl::Status EventLog::WriteCheckpoint(absl::string_view name,

@@ -186,6 +186,18 @@ class EventLog {
       const std::function<absl::Status(absl::string_view, absl::string_view)>&
           visit) const;
 
+  // Calls `visit(key, value)` for each key in `family` with from <= key < to,
+  // in key order, from one snapshot; seeks straight to `from`, so the cost is
+  // O(log n) plus the keys visited. Stops as ScanFamily does.
+  absl::Status ScanFamilyRange(
+      Family family, absl::string_view from, absl::string_view to,
+      const std::function<absl::Status(absl::string_view, absl::string_view)>&
+          visit) const;
+
+  // Deletes every key of `family` starting with `prefix` (all keys for an
+  // empty prefix), atomically. kReadWrite only. For rebuilding projections.
+  absl::Status ClearFamily(Family family, absl::string_view prefix);
+
   // Atomically applies `writes` and records `sequence` as the checkpoint of
   // projection `name` (the last log position it has applied). kReadWrite only.
   absl::Status WriteCheckpoint(absl::string_view name, uint64_t sequence,

@@ -65,7 +65,8 @@ std::optional<std::string> Flags::Get(const std::string& name) const {
 
 const std::vector<Subcommand>& Subcommands() {
   static const auto* const kAll = new std::vector<Subcommand>{
-      ApplyCommand(), ShowCommand(), HistoryCommand(), StatsCommand(), ExportCommand()};
+      ApplyCommand(), ShowCommand(), HistoryCommand(), SlaCommand(),
+      TimersCommand(), PolicyCommand(),  StatsCommand(), ExportCommand()};
   return *kAll;
 }
 
@@ -79,6 +80,9 @@ absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
 
 absl::StatusOr<absl::Time> ParseTimeFlag(const Flags& flags, const std::string& name,
                                          const engine::Engine& engine) {
+  if (!flags.Has(name)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
+  }
   auto parsed = engine::ParseTime(*flags.Get(name),
                                   engine.directory()->policy().calendar().zone());
   if (!parsed.ok()) {

@@ -68,6 +68,9 @@ Subcommand ShowCommand();
 Subcommand HistoryCommand();
 Subcommand StatsCommand();
 Subcommand ExportCommand();
+Subcommand SlaCommand();
+Subcommand TimersCommand();
+Subcommand PolicyCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.
