@@ -1,6 +1,7 @@
 #include "tests/engine_harness.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/holiday_calendar.h"
 #include "engine/time_util.h"
 #include "gtest/gtest.h"
 
@@ -72,6 +73,21 @@ hotline::v1::Command EngineHarness::NewCommand(const std::string& ticket, absl::
   *c.mutable_at() = engine::ToProto(at);
   *c.mutable_actor() = actor;
   return c;
+}
+
+void EngineHarness::PublishPolicy(const hotline::v1::Policy& policy) {
+  hotline::v1::Command c = NewCommand("", now_ - absl::Hours(1), Admin());
+  *c.mutable_publish_policy()->mutable_policy() = policy;
+  Must(c);
+}
+
+hotline::v1::Policy EngineHarness::ChinaPolicy() {
+  auto calendar = engine::LoadHolidayCalendar(std::string(HOTLINE_SOURCE_DIR) +
+                                              "/engine/calendars/china.json");
+  EXPECT_TRUE(calendar.ok()) << calendar.status();
+  hotline::v1::Policy policy;
+  EXPECT_TRUE(engine::MergeHolidayCalendar(*calendar, &policy).ok());
+  return policy;
 }
 
 void EngineHarness::Must(const hotline::v1::Command& c) {

@@ -46,6 +46,12 @@ class EngineHarness {
     return engine_->Execute(c);
   }
 
+  // Publishes `policy` (at an hour before now) and fails the test unless it
+  // was accepted.
+  void PublishPolicy(const hotline::v1::Policy& policy);
+  // The default policy with the shipped China calendar (engine/calendars).
+  static hotline::v1::Policy ChinaPolicy();
+
   // Executes and fails the test unless it succeeded.
   void Must(const hotline::v1::Command& c);
 
