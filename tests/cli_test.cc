@@ -111,7 +111,8 @@ TEST_F(CliTest, ShowHistoryAndExport) {
 }
 
 TEST_F(CliTest, HelpAndBadFlags) {
-  for (const char* sub : {"apply", "show", "history", "stats", "export"}) {
+  for (const char* sub :
+       {"apply", "show", "history", "sla", "timers", "policy", "stats", "export"}) {
     CliRun help = Hotline(std::string(sub) + " --help");
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_THAT(help.out, HasSubstr(std::string("usage: hotline ") + sub));
@@ -120,9 +121,33 @@ TEST_F(CliTest, HelpAndBadFlags) {
     EXPECT_THAT(bad.out, HasSubstr("unknown flag --no-such-flag"));
   }
   EXPECT_EQ(Hotline("show").exit_code, 2);                   // missing TICKET
+  EXPECT_EQ(Hotline("timers " + db_).exit_code, 2);          // --now is required
+  EXPECT_EQ(Hotline("sla --overdue --due-within 4 " + db_).exit_code, 2);
+  EXPECT_EQ(Hotline("policy frobnicate " + db_).exit_code, 2);
   EXPECT_EQ(Hotline("export --format xml " + db_).exit_code, 2);
   EXPECT_EQ(Hotline("frobnicate").exit_code, 2);
   EXPECT_EQ(Hotline("show T-1 " + db_).exit_code, 1);        // no store there
+}
+
+TEST_F(CliTest, PolicyTimersAndSla) {
+  const std::string calendar = std::string(HOTLINE_SOURCE_DIR) + "/engine/calendars/china.json";
+  CliRun published = Hotline("policy publish --backfill --at 2022-01-01T00:00:00+08:00 --calendar " +
+                             calendar + " " + db_);
+  ASSERT_EQ(published.exit_code, 0) << published.out;
+  EXPECT_THAT(Hotline("policy show " + db_).out, HasSubstr("\"2022-06-03\""));
+  ASSERT_EQ(Hotline("apply --backfill --file " + dir_.Sub("commands.jsonl") + " " + db_).exit_code, 3);
+  // Under the China calendar the handle deadline skips 端午节: 2022-06-07.
+  EXPECT_THAT(Hotline("show T-1 --json " + db_).out,
+              HasSubstr("\"handleDeadline\":\"2022-06-06T16:00:00Z\""));
+  CliRun sla = Hotline("sla --as-of '2022-06-07 09:00' --overdue --json " + db_);
+  EXPECT_EQ(sla.exit_code, 0);
+  EXPECT_THAT(sla.out, HasSubstr(R"("ticketId":"T-1","kind":"HANDLE","deadline":"2022-06-06T16:00:00Z","leadUnit":"U07","overdue":true)"));
+  CliRun timers = Hotline("timers --now '2022-06-07 09:00' " + db_);
+  EXPECT_EQ(timers.exit_code, 0);
+  EXPECT_THAT(timers.out, HasSubstr("1 timer(s) fired"));
+  EXPECT_THAT(Hotline("timers --now '2022-06-07 09:00' " + db_).out,
+              HasSubstr("0 timer(s) fired"));
+  EXPECT_THAT(Hotline("history T-1 " + db_).out, HasSubstr("timer/SYSTEM"));
 }
 
 }  // namespace
