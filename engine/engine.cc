@@ -70,7 +70,28 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(log)));
   HOTLINE_RETURN_IF_ERROR(engine->LoadDirectory());
+  if (engine->options_.maintain_statistics &&
+      engine->options_.mode == store::OpenMode::kReadWrite) {
+    engine->stats_thread_ = std::thread([e = engine.get()] { e->MaintainStatistics(); });
+  }
   return engine;
+}
+
+Engine::~Engine() {
+  stop_ = true;
+  if (stats_thread_.joinable()) stats_thread_.join();
+}
+
+void Engine::MaintainStatistics() {
+  // Wakes on each commit (or every quarter second) and folds what is new.
+  // A failure is retried on the next wake; Report() surfaces it to callers.
+  while (!stop_) {
+    const uint64_t position = stats_->position();
+    if (log_->WaitForSequence(position + 1, absl::Milliseconds(250)).ok()) {
+      (void)stats_->CatchUp(directory()->policy().calendar().zone());
+    }
+  }
+  (void)stats_->CatchUp(directory()->policy().calendar().zone());
 }
 
 absl::Status Engine::LoadDirectory() {

@@ -20,7 +20,9 @@
 // FAILED_PRECONDITION for writes to an engine not opened read-write and the
 // store's DATA_LOSS / I/O codes.
 
+#include <atomic>
 #include <functional>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +32,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/directory.h"
+#include "engine/monthly_report.h"
+#include "engine/stats_projection.h"
 #include "engine/timer_index.h"
 #include "hotline/v1/commands.pb.h"
 #include "hotline/v1/events.pb.h"
@@ -52,6 +56,10 @@ struct EngineOptions {
   // Accept `at` arbitrarily far in the past (imports of historical tickets).
   // Default off: `at` may be at most max_past behind the clock.
   bool backfill = false;
+  // Keep the statistics projection current in a background thread that folds
+  // committed events in soon after they commit (read-write engines only).
+  // Off: it is brought up to date when a report is asked for. Default on.
+  bool maintain_statistics = true;
   // Without backfill, how far behind the clock `at` may be. Default 7 days.
   absl::Duration max_past = absl::Hours(24 * 7);
   // How far ahead of the clock `at` may be, always. Default 5 minutes.
@@ -86,6 +94,10 @@ class Engine {
   // directory (units, policy). Errors are the store's (see EventLog::Open).
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path,
                                                       EngineOptions options = {});
+
+  // Stops the statistics thread (after it folds what is committed) and
+  // closes the store.
+  ~Engine();
 
   // Decides and applies one command. A command whose command_id was applied
   // before returns the original result (duplicate set) before any other
@@ -141,12 +153,48 @@ class Engine {
 
   // ---- Projections ----------------------------------------------------------
 
-  // Throws away the ticket-state projection and the timer index and rebuilds
-  // both from the log alone, reporting (events done, events total) to
+  // Throws away the ticket-state projection, the timer index and the
+  // statistics projection and rebuilds them from the log alone, reporting (events done, events total) to
   // `progress` as it goes. Must not run while commands execute. Memory is
   // bounded by a batch of events, not by the log.
   absl::Status RebuildProjections(
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
+
+  // ---- Reports and audit ------------------------------------------------------
+
+  // The monthly report of metrics.md. The default query (no as_of, up to the
+  // head) answers from the maintained statistics projection, first folding
+  // in what was committed since its checkpoint; any other query, or
+  // `rebuild`, recomputes it from the log alone (ReportFromLog). Both give
+  // byte-identical printed reports. INVALID_ARGUMENT for a malformed month
+  // or an up_to_sequence past the head. Consistent when no command commits
+  // while it runs.
+  absl::StatusOr<MonthlyReport> Report(const ReportQuery& query, bool rebuild = false);
+
+  // Loads an export (`hotline export`, jsonl or binary) into this engine's
+  // store, which must be empty (FAILED_PRECONDITION otherwise). The whole
+  // file is checked first — gapless sequence from 1, stream versions, each
+  // prev_hash, and each hash recomputed from the event — and a tampered or
+  // redacted file is refused with DATA_LOSS naming the first bad sequence,
+  // appending nothing. Then the events are appended as they were (same
+  // sequences, command ids and hashes) and every projection is rebuilt.
+  // `progress` gets (events done, events total).
+  absl::Status Import(const std::string& path, bool binary,
+                      const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
+
+  // What Verify checked and the faults it found.
+  struct VerifyResult {
+    store::ChainReport chain;           // hash chain, sequence, stream index
+    uint64_t tickets = 0;               // ticket states compared
+    uint64_t timers = 0;                // timer index entries compared
+    uint64_t stats_position = 0;        // statistics compared up to here
+    std::vector<std::string> faults;    // one line each, empty when all agree
+    bool ok() const { return chain.ok() && faults.empty(); }
+  };
+  // The auditor's check: the chain (EventLog::VerifyChain), then every
+  // maintained projection — ticket states, the timer index, the monthly
+  // statistics — against a fresh fold of the log. Reads only.
+  absl::StatusOr<VerifyResult> Verify() const;
 
   // The units and policy in force now.
   std::shared_ptr<const Directory> directory() const;
@@ -162,9 +210,13 @@ class Engine {
 
  private:
   Engine(EngineOptions options, std::unique_ptr<store::EventLog> log)
-      : options_(std::move(options)), log_(std::move(log)) {}
+      : options_(std::move(options)),
+        log_(std::move(log)),
+        stats_(std::make_unique<StatsProjection>(log_.get())) {}
 
   absl::Status LoadDirectory();
+  // The statistics thread's loop: fold new events until stop_.
+  void MaintainStatistics();
   absl::Status CheckTime(const hotline::v1::Command& command) const;
   absl::StatusOr<ExecuteResult> ExecuteTicketCommand(const hotline::v1::Command& command);
   // Appends `events` for command.ticket_id() at version `ticket`'s (0 when
@@ -183,6 +235,9 @@ class Engine {
 
   const EngineOptions options_;
   std::unique_ptr<store::EventLog> log_;
+  std::unique_ptr<StatsProjection> stats_;
+  std::atomic<bool> stop_{false};
+  std::thread stats_thread_;  // runs MaintainStatistics when maintained
 
   // Serializes directory commands, so each decides on the directory left by
   // the one before.

@@ -1,5 +1,5 @@
-// Engine::RebuildProjections: the ticket states and the timer index from the
-// log alone.
+// Engine::RebuildProjections: the ticket states, the timer index and the
+// monthly statistics from the log alone.
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/engine.h"
@@ -59,7 +59,10 @@ absl::Status Engine::RebuildProjections(
     if (record.sequence % kBatchEvents == 0) return flush(record.sequence);
     return absl::OkStatus();
   }));
-  return flush(total);
+  HOTLINE_RETURN_IF_ERROR(flush(total));
+  // The statistics: thrown away and refolded from the start.
+  HOTLINE_RETURN_IF_ERROR(stats_->Reset());
+  return stats_->CatchUp(directory()->policy().calendar().zone());
 }
 
 }  // namespace hotline::engine

@@ -65,8 +65,9 @@ std::optional<std::string> Flags::Get(const std::string& name) const {
 
 const std::vector<Subcommand>& Subcommands() {
   static const auto* const kAll = new std::vector<Subcommand>{
-      ApplyCommand(), ShowCommand(), HistoryCommand(), SlaCommand(),
-      TimersCommand(), PolicyCommand(),  StatsCommand(), ExportCommand()};
+      ApplyCommand(),  ShowCommand(),   HistoryCommand(), ReportCommand(),
+      SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
+      ImportCommand(), VerifyCommand(), StatsCommand()};
   return *kAll;
 }
 

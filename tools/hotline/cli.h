@@ -71,6 +71,9 @@ Subcommand ExportCommand();
 Subcommand SlaCommand();
 Subcommand TimersCommand();
 Subcommand PolicyCommand();
+Subcommand ReportCommand();
+Subcommand VerifyCommand();
+Subcommand ImportCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.

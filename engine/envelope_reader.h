@@ -1,0 +1,39 @@
+#ifndef HOTLINE_ENGINE_ENVELOPE_READER_H_
+#define HOTLINE_ENGINE_ENVELOPE_READER_H_
+
+// Reads the events of an export file (`hotline export`): JSON Lines of the
+// exported event shape, or varint-length-delimited EventEnvelope messages.
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl.h"
+#include "hotline/v1/events.pb.h"
+
+namespace hotline::engine {
+
+class EnvelopeReader {
+ public:
+  // NOT_FOUND when `path` cannot be read.
+  static absl::StatusOr<std::unique_ptr<EnvelopeReader>> Open(const std::string& path,
+                                                              bool binary);
+
+  // The next event into `out`: true, or false at the end of the file.
+  // DATA_LOSS names the line (jsonl) or record (binary) that does not parse.
+  absl::StatusOr<bool> Next(hotline::v1::EventEnvelope* out);
+
+ private:
+  EnvelopeReader(const std::string& path, bool binary);
+
+  std::ifstream file_;
+  bool binary_;
+  uint64_t read_ = 0;  // lines or records read
+  std::unique_ptr<google::protobuf::io::IstreamInputStream> raw_;
+};
+
+}  // namespace hotline::engine
+
+#endif  // HOTLINE_ENGINE_ENVELOPE_READER_H_

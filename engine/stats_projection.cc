@@ -1,0 +1,252 @@
+#include "engine/stats_projection.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/event_codec.h"
+#include "engine/time_util.h"
+#include "store/keys.h"
+#include "store/status_macros.h"
+
+namespace hotline::engine {
+namespace {
+
+using hotline::v1::StatsTrack;
+
+constexpr char kCheckpoint[] = "stats";
+constexpr char kZoneKey[] = "stats/zone";
+constexpr char kMonthPrefix[] = "stats/m/";
+constexpr char kTrackPrefix[] = "stats/t/";
+// Events folded between two writes; bounds memory by one batch's tickets.
+constexpr uint64_t kBatchEvents = 20000;
+
+std::string MonthName(absl::CivilMonth m) { return absl::FormatCivilTime(m); }
+
+std::string RowStorageKey(const std::string& month, const RowKey& row) {
+  return absl::StrCat(kMonthPrefix, month, "/", std::string(1, '0' + static_cast<int>(row.kind)),
+                      row.key);
+}
+
+std::string EncodeCounters(const Counters& c) {
+  std::string out;
+  for (int64_t v : c) store::PutFixed64BE(&out, static_cast<uint64_t>(v));
+  return out;
+}
+
+absl::StatusOr<Counters> DecodeCounters(absl::string_view bytes, absl::string_view key) {
+  if (bytes.size() != 8 * kCounterCount) {
+    return absl::DataLossError(absl::StrCat("stats row ", key, " has ", bytes.size(), " bytes"));
+  }
+  Counters c;
+  for (int i = 0; i < kCounterCount; ++i) {
+    c[i] = static_cast<int64_t>(store::DecodeFixed64BE(bytes.data() + 8 * i));
+  }
+  return c;
+}
+
+// Parses "<kind><key>" after the month's prefix.
+RowKey ParseRow(absl::string_view suffix) {
+  return RowKey{static_cast<RowKind>(suffix[0] - '0'), std::string(suffix.substr(1))};
+}
+
+absl::Time MonthStart(absl::CivilMonth m, absl::TimeZone zone) {
+  return zone.At(absl::CivilSecond(m)).pre;
+}
+
+}  // namespace
+
+// Buckets contributions by the month of their anchor, as of the month's end.
+class StatsProjection::Sink : public StatsSink {
+ public:
+  Sink(absl::TimeZone zone, Pending* pending) : zone_(zone), pending_(pending) {}
+
+  void Add(absl::Time anchor, absl::Time at, const RowKey& row, Counter counter,
+           int64_t delta) override {
+    const absl::CivilMonth month = absl::ToCivilMonth(anchor, zone_);
+    if (at >= MonthStart(month + 1, zone_)) return;  // after the default as_of
+    pending_->rows[{MonthName(month), row}][counter] += delta;
+  }
+
+  // Each month whose end falls in (from, to] with the deadline passed by then.
+  void Owed(const std::string& unit, absl::Time from, absl::Time to,
+            absl::Time deadline) override {
+    for (absl::CivilMonth m = absl::ToCivilMonth(from, zone_);; ++m) {
+      const absl::Time end = MonthStart(m + 1, zone_);
+      if (end > to) break;
+      if (deadline < end) {
+        for (const RowKey& row : {RowKey{RowKind::kTotal, ""}, RowKey{RowKind::kUnit, unit}}) {
+          pending_->rows[{MonthName(m), row}][kOverdueOpen] += 1;
+        }
+      }
+    }
+  }
+
+ private:
+  absl::TimeZone zone_;
+  Pending* pending_;
+};
+
+absl::Status StatsProjection::Fold(uint64_t from, uint64_t through, absl::TimeZone zone,
+                                   Pending* pending, bool load_stored) const {
+  Sink sink(zone, pending);
+  hotline::v1::EventEnvelope envelope;
+  return log_->Scan(from + 1, through, [&](const store::Record& record) -> absl::Status {
+    if (record.stream_id.starts_with('$')) return absl::OkStatus();
+    auto [it, inserted] = pending->tracks.try_emplace(record.stream_id);
+    if (inserted && load_stored) {
+      HOTLINE_ASSIGN_OR_RETURN(
+          std::optional<std::string> stored,
+          log_->Get(store::Family::kProjections, kTrackPrefix + record.stream_id));
+      if (stored.has_value() && !it->second.ParseFromString(*stored)) {
+        return absl::DataLossError(
+            absl::StrCat("stats record of ticket ", record.stream_id, " does not parse"));
+      }
+    }
+    envelope.Clear();
+    HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
+    FoldStatsEvent(envelope, &it->second, &sink);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_name,
+                                    Pending* pending) {
+  std::vector<store::ExtraWrite> writes;
+  for (const auto& [month_row, delta] : pending->rows) {
+    const std::string key = RowStorageKey(month_row.first, month_row.second);
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                             log_->Get(store::Family::kProjections, key));
+    Counters sum{};
+    if (stored.has_value()) {
+      HOTLINE_ASSIGN_OR_RETURN(sum, DecodeCounters(*stored, key));
+    }
+    for (int i = 0; i < kCounterCount; ++i) sum[i] += delta[i];
+    writes.push_back({store::Family::kProjections, key, EncodeCounters(sum)});
+  }
+  for (const auto& [id, track] : pending->tracks) {
+    writes.push_back({store::Family::kProjections, kTrackPrefix + id, track.SerializeAsString()});
+  }
+  writes.push_back({store::Family::kProjections, kZoneKey, zone_name});
+  *pending = Pending();
+  return log_->WriteCheckpoint(kCheckpoint, through, writes);
+}
+
+absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
+  absl::MutexLock lock(&mu_);
+  const bool writable = log_->options().mode == store::OpenMode::kReadWrite;
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> stored_zone,
+                           log_->Get(store::Family::kProjections, kZoneKey));
+  if (checkpoint > 0 && stored_zone.value_or("") != zone.name()) {
+    if (!writable) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the statistics projection counts months in ", stored_zone.value_or("?"),
+          ", the policy now in ", zone.name()));
+    }
+    HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, "stats/"));
+    HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kCheckpoint, 0, {}));
+    checkpoint = 0;
+  }
+  const uint64_t head = log_->head().sequence;
+  if (!writable) {
+    // Fold what the stored projection lacks into memory, once.
+    if (memory_position_ < checkpoint) {
+      memory_ = Pending();
+      memory_position_ = checkpoint;
+    }
+    HOTLINE_RETURN_IF_ERROR(Fold(memory_position_, head, zone, &memory_, true));
+    memory_position_ = std::max(memory_position_, head);
+    return absl::OkStatus();
+  }
+  for (uint64_t from = checkpoint; from < head;) {
+    const uint64_t through = std::min(head, from + kBatchEvents);
+    Pending pending;
+    HOTLINE_RETURN_IF_ERROR(Fold(from, through, zone, &pending, true));
+    HOTLINE_RETURN_IF_ERROR(Flush(through, zone.name(), &pending));
+    from = through;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StatsProjection::Reset() {
+  absl::MutexLock lock(&mu_);
+  HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, "stats/"));
+  return log_->WriteCheckpoint(kCheckpoint, 0, {});
+}
+
+uint64_t StatsProjection::position() const {
+  absl::MutexLock lock(&mu_);
+  const uint64_t checkpoint = log_->ReadCheckpoint(kCheckpoint).value_or(0);
+  return std::max(checkpoint, memory_position_);
+}
+
+absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
+    absl::CivilMonth month) const {
+  const std::string name = MonthName(month);
+  const std::string prefix = absl::StrCat(kMonthPrefix, name, "/");
+  std::map<RowKey, Counters> rows;
+  HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
+      store::Family::kProjections, prefix,
+      [&](absl::string_view key, absl::string_view value) -> absl::Status {
+        HOTLINE_ASSIGN_OR_RETURN(Counters c, DecodeCounters(value, key));
+        rows[ParseRow(key.substr(prefix.size()))] = c;
+        return absl::OkStatus();
+      }));
+  absl::MutexLock lock(&mu_);
+  for (const auto& [month_row, delta] : memory_.rows) {
+    if (month_row.first != name) continue;
+    Counters& sum = rows[month_row.second];
+    for (int i = 0; i < kCounterCount; ++i) sum[i] += delta[i];
+  }
+  return rows;
+}
+
+absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone zone) const {
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
+  Pending fresh;
+  HOTLINE_RETURN_IF_ERROR(Fold(0, checkpoint, zone, &fresh, false));
+  std::map<std::string, Counters> expected;
+  for (const auto& [month_row, c] : fresh.rows) {
+    expected[RowStorageKey(month_row.first, month_row.second)] = c;
+  }
+  std::vector<std::string> faults;
+  auto compare = [&](const std::string& key, const Counters& stored, const Counters& want) {
+    for (int i = 0; i < kCounterCount; ++i) {
+      if (stored[i] == want[i]) continue;
+      faults.push_back(absl::StrCat("stats row ", key.substr(sizeof(kMonthPrefix) - 1), " ",
+                                    CounterName(static_cast<Counter>(i)), ": stored ", stored[i], ", rebuilt ", want[i]));
+    }
+  };
+  std::map<std::string, Counters> stored_rows;
+  HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
+      store::Family::kProjections, kMonthPrefix,
+      [&](absl::string_view key, absl::string_view value) -> absl::Status {
+        HOTLINE_ASSIGN_OR_RETURN(Counters c, DecodeCounters(value, key));
+        stored_rows[std::string(key)] = c;
+        return absl::OkStatus();
+      }));
+  for (const auto& [key, c] : stored_rows) {
+    auto it = expected.find(key);
+    compare(key, c, it == expected.end() ? Counters{} : it->second);
+  }
+  for (const auto& [key, c] : expected) {
+    if (!stored_rows.contains(key)) compare(key, Counters{}, c);
+  }
+  size_t stored_tracks = 0;
+  HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
+      store::Family::kProjections, kTrackPrefix,
+      [&](absl::string_view key, absl::string_view value) -> absl::Status {
+        ++stored_tracks;
+        const std::string id(key.substr(sizeof(kTrackPrefix) - 1));
+        auto it = fresh.tracks.find(id);
+        if (it == fresh.tracks.end() || it->second.SerializeAsString() != value) {
+          faults.push_back(absl::StrCat("stats record of ticket ", id, " differs from a rebuild"));
+        }
+        return absl::OkStatus();
+      }));
+  if (stored_tracks != fresh.tracks.size()) {
+    faults.push_back(absl::StrCat("stats records: ", stored_tracks, " stored, ",
+                                  fresh.tracks.size(), " rebuilt"));
+  }
+  return faults;
+}
+
+}  // namespace hotline::engine

@@ -1,0 +1,87 @@
+#ifndef HOTLINE_ENGINE_STATS_PROJECTION_H_
+#define HOTLINE_ENGINE_STATS_PROJECTION_H_
+
+// The maintained monthly statistics: per month and row, the counters of the
+// report as of the month's end, kept in the store's `projections` family and
+// advanced from a checkpoint by folding the events committed since
+// (FoldStatsEvent, the same fold the report from the log uses).
+//
+// Keys (projections family):
+//   stats/zone                      the time zone months are taken in
+//   stats/m/YYYY-MM/<kind><key>     a row's counters, 8-byte big-endian each
+//   stats/t/<ticket id>             the ticket's StatsTrack
+// Checkpoint: "stats" (meta family), the last log position folded in.
+//
+// overdue_open is split: months a ticket's owing interval has ended past are
+// counted here; tickets owing now are counted when a report is made, from
+// the timer index (they are few), so an open month needs no rewriting.
+//
+// Thread safety: all methods may be called concurrently (one mutex).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "engine/stats_fold.h"
+#include "hotline/v1/stats.pb.h"
+#include "store/event_log.h"
+
+namespace hotline::engine {
+
+class StatsProjection {
+ public:
+  explicit StatsProjection(store::EventLog* log) : log_(log) {}
+
+  // Folds every event after the checkpoint up to the head, with months taken
+  // in `zone`. On a writable log the result is persisted (with the new
+  // checkpoint) in batches; otherwise it is kept in memory on top of what is
+  // stored. When the stored zone differs from `zone` the projection is
+  // thrown away and refolded from the start (writable logs only; read-only
+  // ones report FAILED_PRECONDITION, and callers fall back to the log).
+  absl::Status CatchUp(absl::TimeZone zone);
+
+  // Throws the projection away (checkpoint 0); the next CatchUp refolds the
+  // log from the start. Writable logs only.
+  absl::Status Reset();
+
+  // The log position folded in so far.
+  uint64_t position() const;
+
+  // A month's rows: counters as of the month's end, overdue_open only for
+  // intervals already ended.
+  absl::StatusOr<std::map<RowKey, Counters>> MonthRows(absl::CivilMonth month) const;
+
+  // Refolds the log from the start up to the checkpoint and compares every
+  // stored row and ticket record with the result. Returns one line per
+  // difference, naming month, row and counter; empty when they agree.
+  absl::StatusOr<std::vector<std::string>> Verify(absl::TimeZone zone) const;
+
+ private:
+  // Counter deltas and ticket records folded but not (yet) stored.
+  struct Pending {
+    std::map<std::pair<std::string, RowKey>, Counters> rows;  // (month, row)
+    absl::flat_hash_map<std::string, hotline::v1::StatsTrack> tracks;
+  };
+  class Sink;
+
+  // Folds (from, through] into `pending`, reading ticket records missing
+  // from it through `load`.
+  absl::Status Fold(uint64_t from, uint64_t through, absl::TimeZone zone, Pending* pending,
+                    bool load_stored) const;
+  absl::Status Flush(uint64_t through, const std::string& zone_name, Pending* pending)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  store::EventLog* log_;
+  mutable absl::Mutex mu_;
+  Pending memory_ ABSL_GUARDED_BY(mu_);   // read-only logs: folded, not stored
+  uint64_t memory_position_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace hotline::engine
+
+#endif  // HOTLINE_ENGINE_STATS_PROJECTION_H_
