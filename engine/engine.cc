@@ -88,10 +88,10 @@ void Engine::MaintainStatistics() {
   while (!stop_) {
     const uint64_t position = stats_->position();
     if (log_->WaitForSequence(position + 1, absl::Milliseconds(250)).ok()) {
-      (void)stats_->CatchUp(directory()->policy().calendar().zone());
+      (void)CatchUpStatistics();
     }
   }
-  (void)stats_->CatchUp(directory()->policy().calendar().zone());
+  (void)CatchUpStatistics();
 }
 
 absl::Status Engine::LoadDirectory() {

@@ -162,6 +162,10 @@ class Engine {
 
   // ---- Reports and audit ------------------------------------------------------
 
+  // Folds every committed event into the statistics projection now (the
+  // background thread otherwise does so shortly after each commit).
+  absl::Status CatchUpStatistics();
+
   // The monthly report of metrics.md. The default query (no as_of, up to the
   // head) answers from the maintained statistics projection, first folding
   // in what was committed since its checkpoint; any other query, or

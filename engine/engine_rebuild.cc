@@ -62,7 +62,7 @@ absl::Status Engine::RebuildProjections(
   HOTLINE_RETURN_IF_ERROR(flush(total));
   // The statistics: thrown away and refolded from the start.
   HOTLINE_RETURN_IF_ERROR(stats_->Reset());
-  return stats_->CatchUp(directory()->policy().calendar().zone());
+  return CatchUpStatistics();
 }
 
 }  // namespace hotline::engine

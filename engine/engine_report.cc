@@ -14,6 +14,10 @@
 
 namespace hotline::engine {
 
+absl::Status Engine::CatchUpStatistics() {
+  return stats_->CatchUp(directory()->policy().calendar().zone());
+}
+
 absl::StatusOr<MonthlyReport> Engine::Report(const ReportQuery& query, bool rebuild) {
   const uint64_t head = log_->head().sequence;
   const bool default_query =
@@ -23,7 +27,7 @@ absl::StatusOr<MonthlyReport> Engine::Report(const ReportQuery& query, bool rebu
   HOTLINE_ASSIGN_OR_RETURN(absl::CivilMonth month, ParseMonth(query.month));
   const std::shared_ptr<const Directory> dir = directory();
   const absl::TimeZone zone = dir->policy().calendar().zone();
-  if (absl::Status s = stats_->CatchUp(zone); !s.ok()) {
+  if (absl::Status s = CatchUpStatistics(); !s.ok()) {
     // A read-only view of a projection counted in another zone.
     if (s.code() == absl::StatusCode::kFailedPrecondition) return ReportFromLog(*log_, query);
     return s;

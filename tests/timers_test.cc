@@ -155,6 +155,7 @@ TEST_F(TimersTest, RebuildReproducesStatesAndIndexExactly) {
   h_.Must(h_.Receive("T-3", Shanghai("2022-05-30 09:00")));
   h_.Must(h_.AnswerDirectly("T-3", Shanghai("2022-05-30 09:10")));
   EXPECT_THAT(Fire("2022-06-01 12:00"), ElementsAre("T-1:ACCEPT", "T-2:REVIEW"));
+  ASSERT_TRUE(h_.engine().CatchUpStatistics().ok());
   const auto before = Projections();
   ASSERT_TRUE(h_.engine().RebuildProjections().ok());
   EXPECT_EQ(Projections(), before);
