@@ -83,11 +83,11 @@ Engine::~Engine() {
 }
 
 void Engine::MaintainStatistics() {
-  // Wakes on each commit (or every quarter second) and folds what is new.
+  // Wakes on each commit (or every 50 ms, to see stop_) and folds what is new.
   // A failure is retried on the next wake; Report() surfaces it to callers.
   while (!stop_) {
     const uint64_t position = stats_->position();
-    if (log_->WaitForSequence(position + 1, absl::Milliseconds(250)).ok()) {
+    if (log_->WaitForSequence(position + 1, absl::Milliseconds(50)).ok()) {
       (void)CatchUpStatistics();
     }
   }

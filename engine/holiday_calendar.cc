@@ -9,6 +9,10 @@
 #include "google/protobuf/util/json_util.h"
 
 namespace hotline::engine {
+
+// engine/calendars/china.json, embedded at build time (china_calendar_data.cc).
+extern const char kChinaCalendarJson[];
+
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -19,15 +23,19 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
+absl::Status ParseJson(const std::string& json, const std::string& source,
+                       google::protobuf::Message* out) {
+  const auto status = google::protobuf::util::JsonStringToMessage(json, out);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", std::string(status.message())));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseJsonFile(const std::string& path, google::protobuf::Message* out) {
   auto text = ReadFile(path);
   if (!text.ok()) return text.status();
-  const auto status = google::protobuf::util::JsonStringToMessage(*text, out);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", std::string(status.message())));
-  }
-  return absl::OkStatus();
+  return ParseJson(*text, path, out);
 }
 
 absl::Status CheckDates(const std::string& path, const char* field,
@@ -52,14 +60,31 @@ void MergeDates(const google::protobuf::RepeatedPtrField<std::string>& add,
 
 }  // namespace
 
-absl::StatusOr<hotline::v1::HolidayCalendar> LoadHolidayCalendar(const std::string& path) {
+absl::StatusOr<hotline::v1::HolidayCalendar> ParseHolidayCalendar(const std::string& json,
+                                                                  const std::string& source) {
   hotline::v1::HolidayCalendar calendar;
-  if (absl::Status s = ParseJsonFile(path, &calendar); !s.ok()) return s;
-  if (absl::Status s = CheckDates(path, "holidays", calendar.holidays()); !s.ok()) return s;
-  if (absl::Status s = CheckDates(path, "extraWorkdays", calendar.extra_workdays()); !s.ok()) {
+  if (absl::Status s = ParseJson(json, source, &calendar); !s.ok()) return s;
+  if (absl::Status s = CheckDates(source, "holidays", calendar.holidays()); !s.ok()) return s;
+  if (absl::Status s = CheckDates(source, "extraWorkdays", calendar.extra_workdays()); !s.ok()) {
     return s;
   }
   return calendar;
+}
+
+absl::StatusOr<hotline::v1::HolidayCalendar> LoadHolidayCalendar(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseHolidayCalendar(*text, path);
+}
+
+const hotline::v1::HolidayCalendar& ChinaHolidayCalendar() {
+  static const auto* const kChina = [] {
+    auto parsed = ParseHolidayCalendar(kChinaCalendarJson, "engine/calendars/china.json");
+    // Checked by china_calendar_test; a broken build-time copy is a bug.
+    return new hotline::v1::HolidayCalendar(parsed.ok() ? *parsed
+                                                        : hotline::v1::HolidayCalendar());
+  }();
+  return *kChina;
 }
 
 absl::Status MergeHolidayCalendar(const hotline::v1::HolidayCalendar& calendar,

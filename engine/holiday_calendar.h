@@ -17,6 +17,14 @@ namespace hotline::engine {
 // is malformed.
 absl::StatusOr<hotline::v1::HolidayCalendar> LoadHolidayCalendar(const std::string& path);
 
+// Parses a HolidayCalendar from JSON text; INVALID_ARGUMENT names `source`.
+absl::StatusOr<hotline::v1::HolidayCalendar> ParseHolidayCalendar(const std::string& json,
+                                                                  const std::string& source);
+
+// The shipped calendar of China's holidays and adjusted working days
+// (engine/calendars/china.json, built into the library).
+const hotline::v1::HolidayCalendar& ChinaHolidayCalendar();
+
 // Adds the calendar's holidays and extra working days to `policy` (union,
 // sorted, without repeats) and sets its time zone when it has none.
 // FAILED_PRECONDITION when the policy names another time zone.

@@ -53,6 +53,13 @@ TEST(ChinaCalendarTest, ShippedFileIsTheConversionOfTheSharedData) {
   EXPECT_EQ(made, shipped.str()) << "regenerate engine/calendars/china.json (docs/sla.md)";
 }
 
+TEST(ChinaCalendarTest, BuiltInCopyEqualsTheShippedFile) {
+  auto file = LoadHolidayCalendar(kShipped);
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(ChinaHolidayCalendar().SerializeAsString(), file->SerializeAsString());
+  EXPECT_EQ(ChinaHolidayCalendar().years_size(), 7);
+}
+
 TEST(ChinaCalendarTest, Every2022HolidayAndAdjustedWorkingDay) {
   const auto policy = ChinaPolicy();
   const WorkingCalendar& c = policy->calendar();

@@ -74,6 +74,7 @@ Subcommand PolicyCommand();
 Subcommand ReportCommand();
 Subcommand VerifyCommand();
 Subcommand ImportCommand();
+Subcommand SimulateCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.

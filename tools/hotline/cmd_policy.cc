@@ -27,7 +27,9 @@ int Publish(const Flags& flags, engine::Engine& engine) {
     policy = *loaded;
   }
   if (auto calendar_file = flags.Get("calendar")) {
-    auto calendar = engine::LoadHolidayCalendar(*calendar_file);
+    auto calendar = *calendar_file == "china"
+                        ? absl::StatusOr<hotline::v1::HolidayCalendar>(engine::ChinaHolidayCalendar())
+                        : engine::LoadHolidayCalendar(*calendar_file);
     if (!calendar.ok()) return Usage(self, calendar.status());
     if (absl::Status s = engine::MergeHolidayCalendar(*calendar, &policy); !s.ok()) {
       return Usage(self, s);
@@ -77,7 +79,7 @@ Subcommand PolicyCommand() {
           "defaults), or publish one from a Policy JSON file merged with a holiday "
           "calendar such as engine/calendars/china.json.",
           {{"file", true, "the policy, JSON of sla.md (default: all defaults)"},
-           {"calendar", true, "a HolidayCalendar JSON to merge into it"},
+           {"calendar", true, "a HolidayCalendar JSON to merge into it; 'china' for the built-in one"},
            {"at", true, "when it takes effect (default: now)"},
            {"actor", true, "the ADMIN publishing it (default admin)"},
            {"backfill", false, "allow --at far in the past"}},
