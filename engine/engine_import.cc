@@ -3,7 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine.h"
-#include "engine/envelope_reader.h"
+#include "engine/export_format.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {

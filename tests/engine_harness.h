@@ -35,6 +35,10 @@ class EngineHarness {
   engine::Engine& engine() { return *engine_; }
   uint64_t head() const { return engine_->log().head().sequence; }
   void set_now(absl::Time now) { now_ = now; }
+  // The store's directory.
+  std::string path() const { return dir_.Sub("db"); }
+  // Closes the engine (to change its files behind its back) and opens it again.
+  void Close() { engine_.reset(); }
   void Reopen();
 
   // A command with a fresh command id (or `command_id`).

@@ -10,9 +10,9 @@
 namespace hotline::testing {
 namespace {
 
-// Runs `change` on the `events` family of the database at `path`.
+// Runs `change` on the family `family` of the database at `path`.
 template <typename Change>
-void WithEvents(const std::string& path, Change change) {
+void WithFamily(const std::string& path, const std::string& family, Change change) {
   std::vector<std::string> names;
   ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -21,7 +21,7 @@ void WithEvents(const std::string& path, Change change) {
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), path, families, &handles, &db).ok());
   for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == store::kEventsFamily) change(db, handles[i]);
+    if (names[i] == family) change(db, handles[i]);
   }
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   delete db;
@@ -30,7 +30,7 @@ void WithEvents(const std::string& path, Change change) {
 }  // namespace
 
 void FlipRecordByte(const std::string& path, uint64_t sequence, size_t offset) {
-  WithEvents(path, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+  WithFamily(path, store::kEventsFamily, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
     std::string value;
     const std::string key = store::SequenceKey(sequence);
     ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), events, key, &value).ok());
@@ -41,9 +41,19 @@ void FlipRecordByte(const std::string& path, uint64_t sequence, size_t offset) {
 }
 
 void DeleteRecord(const std::string& path, uint64_t sequence) {
-  WithEvents(path, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
+  WithFamily(path, store::kEventsFamily, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events) {
     ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), events,
                            store::SequenceKey(sequence)).ok());
+  });
+}
+
+void ChangeValue(const std::string& path, const std::string& family, const std::string& key,
+                 const std::function<void(std::string*)>& change) {
+  WithFamily(path, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), handle, key, &value).ok()) << key;
+    change(&value);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handle, key, value).ok());
   });
 }
 

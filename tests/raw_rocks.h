@@ -5,6 +5,7 @@
 // way an attacker or a failing disk would. The log must be closed.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace hotline::testing {
@@ -14,6 +15,10 @@ void FlipRecordByte(const std::string& path, uint64_t sequence, size_t offset);
 
 // Deletes the stored record at `sequence` (its index entry stays).
 void DeleteRecord(const std::string& path, uint64_t sequence);
+
+// Calls `change(value)` on the value of `key` in column family `family`.
+void ChangeValue(const std::string& path, const std::string& family, const std::string& key,
+                 const std::function<void(std::string*)>& change);
 
 }  // namespace hotline::testing
 

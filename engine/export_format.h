@@ -1,8 +1,9 @@
-#ifndef HOTLINE_ENGINE_ENVELOPE_READER_H_
-#define HOTLINE_ENGINE_ENVELOPE_READER_H_
+#ifndef HOTLINE_ENGINE_EXPORT_FORMAT_H_
+#define HOTLINE_ENGINE_EXPORT_FORMAT_H_
 
-// Reads the events of an export file (`hotline export`): JSON Lines of the
-// exported event shape, or varint-length-delimited EventEnvelope messages.
+// The export format of cli.md (`hotline export` / `hotline import`): JSON
+// Lines of the exported event shape, or varint-length-delimited
+// EventEnvelope messages, each with its log position and hashes.
 
 #include <fstream>
 #include <memory>
@@ -12,9 +13,18 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "hotline/v1/events.pb.h"
+#include "store/event_log.h"
 
 namespace hotline::engine {
 
+// Writes the whole log to `out` in order. With `redact`, citizens' names
+// keep their first character and phone numbers their first three and last
+// four digits; such an export no longer matches its hashes (it is for
+// publication, not for import).
+absl::Status ExportEvents(const store::EventLog& log, std::ostream* out, bool binary,
+                          bool redact);
+
+// Reads an export back, one event at a time.
 class EnvelopeReader {
  public:
   // NOT_FOUND when `path` cannot be read.
@@ -36,4 +46,4 @@ class EnvelopeReader {
 
 }  // namespace hotline::engine
 
-#endif  // HOTLINE_ENGINE_ENVELOPE_READER_H_
+#endif  // HOTLINE_ENGINE_EXPORT_FORMAT_H_

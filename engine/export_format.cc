@@ -1,10 +1,56 @@
-#include "engine/envelope_reader.h"
+#include "engine/export_format.h"
+
+#include "engine/event_codec.h"
+#include "engine/json_codec.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace hotline::engine {
+namespace {
+
+void Redact(hotline::v1::EventEnvelope* e) {
+  if (!e->event().has_ticket_received()) return;
+  auto* citizen = e->mutable_event()->mutable_ticket_received()->mutable_citizen();
+  std::string name = citizen->name();
+  if (!name.empty()) {
+    size_t first = 1;  // the first UTF-8 character
+    while (first < name.size() && (static_cast<unsigned char>(name[first]) & 0xC0) == 0x80) {
+      ++first;
+    }
+    citizen->set_name(name.substr(0, first) + "**");
+  }
+  std::string phone = citizen->phone();
+  for (size_t i = 3; i + 4 < phone.size(); ++i) phone[i] = '*';
+  citizen->set_phone(phone);
+}
+
+}  // namespace
+
+absl::Status ExportEvents(const store::EventLog& log, std::ostream* out, bool binary,
+                          bool redact) {
+  google::protobuf::io::OstreamOutputStream raw(out);
+  google::protobuf::io::CodedOutputStream coded(&raw);
+  hotline::v1::EventEnvelope envelope;
+  absl::Status s = log.Scan(1, UINT64_MAX, [&](const store::Record& r) {
+    envelope.Clear();
+    if (absl::Status d = DecodeEvent(r, &envelope); !d.ok()) return d;
+    if (redact) Redact(&envelope);
+    if (binary) {
+      coded.WriteVarint32(static_cast<uint32_t>(envelope.ByteSizeLong()));
+      envelope.SerializeWithCachedSizes(&coded);
+    } else {
+      const std::string line = ToJson(envelope) + "\n";
+      coded.WriteRaw(line.data(), static_cast<int>(line.size()));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  coded.Trim();
+  if (coded.HadError()) return absl::DataLossError("writing the export failed");
+  return absl::OkStatus();
+}
 
 EnvelopeReader::EnvelopeReader(const std::string& path, bool binary)
     : file_(path, std::ios::binary), binary_(binary) {
