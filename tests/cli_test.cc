@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -112,7 +113,8 @@ TEST_F(CliTest, ShowHistoryAndExport) {
 
 TEST_F(CliTest, HelpAndBadFlags) {
   for (const char* sub :
-       {"apply", "show", "history", "sla", "timers", "policy", "stats", "export"}) {
+       {"apply", "show", "history", "report", "sla", "timers", "policy", "export", "import",
+        "verify", "simulate", "stats"}) {
     CliRun help = Hotline(std::string(sub) + " --help");
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_THAT(help.out, HasSubstr(std::string("usage: hotline ") + sub));
@@ -124,6 +126,12 @@ TEST_F(CliTest, HelpAndBadFlags) {
   EXPECT_EQ(Hotline("timers " + db_).exit_code, 2);          // --now is required
   EXPECT_EQ(Hotline("sla --overdue --due-within 4 " + db_).exit_code, 2);
   EXPECT_EQ(Hotline("policy frobnicate " + db_).exit_code, 2);
+  EXPECT_EQ(Hotline("report " + db_).exit_code, 2);                      // --month required
+  EXPECT_EQ(Hotline("report --month 2022-13 " + db_).exit_code, 2);
+  EXPECT_EQ(Hotline("report --month 2022-05 --format pdf " + db_).exit_code, 2);
+  EXPECT_EQ(Hotline("import " + db_).exit_code, 2);                      // --in required
+  EXPECT_EQ(Hotline("simulate --from 2022-05-01 " + db_).exit_code, 2);  // --to required
+  EXPECT_EQ(Hotline("simulate --from 2022-05-01 --to 2022-04-01 " + db_).exit_code, 2);
   EXPECT_EQ(Hotline("export --format xml " + db_).exit_code, 2);
   EXPECT_EQ(Hotline("frobnicate").exit_code, 2);
   EXPECT_EQ(Hotline("show T-1 " + db_).exit_code, 1);        // no store there
@@ -148,6 +156,32 @@ TEST_F(CliTest, PolicyTimersAndSla) {
   EXPECT_THAT(Hotline("timers --now '2022-06-07 09:00' " + db_).out,
               HasSubstr("0 timer(s) fired"));
   EXPECT_THAT(Hotline("history T-1 " + db_).out, HasSubstr("timer/SYSTEM"));
+}
+
+TEST_F(CliTest, ExportImportReportAndVerify) {
+  ASSERT_EQ(Hotline("apply --backfill --file " + dir_.Sub("commands.jsonl") + " " + db_).exit_code, 3);
+  ASSERT_EQ(Hotline("export --out " + dir_.Sub("e.jsonl") + " " + db_).exit_code, 0);
+  CliRun imported = Hotline("import --in " + dir_.Sub("e.jsonl") + " --db " + dir_.Sub("copy"));
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  const std::string report = "report --month 2022-05 --format json ";
+  EXPECT_EQ(Hotline(report + db_).out, Hotline(report + "--db " + dir_.Sub("copy")).out);
+  EXPECT_EQ(Hotline(report + db_).out, Hotline(report + "--rebuild " + db_).out);
+  EXPECT_THAT(Hotline(report + db_).out, HasSubstr("\"dispatched\":1,\"accepted_on_time\":1,"));
+  CliRun verify = Hotline("verify --db " + dir_.Sub("copy"));
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_THAT(verify.out, HasSubstr("4 records checked"));
+
+  // A tampered export is refused, naming the event, and nothing is written.
+  std::ifstream in(dir_.Sub("e.jsonl"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string tampered = text.str();
+  tampered.replace(tampered.find("楼上漏水"), std::string("楼上漏水").size(), "楼下漏水");
+  std::ofstream(dir_.Sub("t.jsonl")) << tampered;
+  CliRun refused = Hotline("import --in " + dir_.Sub("t.jsonl") + " --db " + dir_.Sub("t"));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.out, HasSubstr("sequence 2: hash mismatch"));
+  EXPECT_THAT(Hotline("stats --db " + dir_.Sub("t")).out, HasSubstr("events          0"));
 }
 
 }  // namespace
