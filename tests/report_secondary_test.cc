@@ -59,13 +59,15 @@ TEST(ReportSecondaryTest, ReportsBesideARunningWriter) {
           static_cast<char*>(nullptr));
     std::_Exit(127);
   }
-  for (int i = 0; i < 600 && !std::filesystem::exists(path + "/CURRENT"); ++i) {
-    absl::SleepFor(absl::Milliseconds(50));
-  }
   EngineOptions options;
   options.mode = store::OpenMode::kSecondary;
   options.secondary_path = dir.Sub("secondary");
-  auto secondary = Engine::Open(path, options);
+  // The writer is still creating the store at first: retry until it is there.
+  absl::StatusOr<std::unique_ptr<Engine>> secondary = absl::UnavailableError("not yet");
+  for (int i = 0; i < 600 && !secondary.ok(); ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    if (std::filesystem::exists(path + "/CURRENT")) secondary = Engine::Open(path, options);
+  }
   ASSERT_TRUE(secondary.ok()) << secondary.status();
   for (int i = 0; i < 600 && (*secondary)->log().head().sequence < 3000; ++i) {
     absl::SleepFor(absl::Milliseconds(50));

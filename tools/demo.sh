@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs the demo: one
-# ticket through its whole life with the `hotline` command line.
+# The main job: installs what is missing, builds, simulates the first half
+# of 2022 for a district of ~6,000 appeals a year into ./hotline-demo, and
+# prints May 2022's monthly report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
-db=$(mktemp -d /tmp/hotline-demo-XXXXXX)
-trap 'rm -rf "$db"' EXIT
 hotline=build/tools/hotline/hotline
-echo "== hotline apply (historical commands, so --backfill)"
-$hotline apply --db "$db" --backfill --file examples/commands/one-ticket.jsonl
-echo "== hotline show T-000123"
-$hotline show T-000123 --db "$db"
-echo "== hotline show T-000123 --as-of '2022-05-31 12:00'"
-$hotline show T-000123 --db "$db" --as-of '2022-05-31 12:00' | head -3
-echo "== hotline history T-000123"
-$hotline history T-000123 --db "$db"
-echo "== hotline stats"
-$hotline stats --db "$db"
+db=./hotline-demo
+rm -rf "$db"
+$hotline simulate --from 2022-01-01 --to 2022-06-30 --tickets-per-year 6000 --db "$db"
+echo
+$hotline report --month 2022-05 --db "$db"
+echo
+echo "One ticket's audit trail (hotline history T20220510-0001):"
+$hotline history T20220510-0001 --db "$db"
+cat <<NEXT
+
+Where to look next (the store stays in $db):
+  $hotline history T20220510-0001 --db $db              # a ticket's audit trail
+  $hotline show T20220510-0001 --as-of '2022-05-11 12:00' --db $db
+  $hotline sla --as-of '2022-06-30 17:00' --overdue --db $db   # the 日督催 list
+  $hotline verify --db $db                               # chain and projections
+  $hotline report --month 2022-05 --format html --db $db > may.html
+  $hotline --help
+NEXT

@@ -4,17 +4,36 @@
 
 #include "absl/strings/numbers.h"
 #include "engine/monthly_report.h"
+#include "engine/report_html.h"
 #include "tools/hotline/cli.h"
 
 namespace hotline::cli {
 namespace {
 
+// The months with appeals among the twelve up to `month`, oldest first, from
+// the maintained statistics.
+absl::StatusOr<std::vector<engine::MonthlyReport>> Trend(engine::Engine& engine,
+                                                         const std::string& month) {
+  auto last = engine::ParseMonth(month);
+  if (!last.ok()) return last.status();
+  std::vector<engine::MonthlyReport> out;
+  for (absl::CivilMonth m = *last - 11; m <= *last; ++m) {
+    auto report = engine.Report({absl::FormatCivilTime(m)});
+    if (!report.ok()) return report.status();
+    auto total = report->rows.find(engine::RowKey{engine::RowKind::kTotal, ""});
+    if (total != report->rows.end() && total->second[engine::kReceived] > 0) {
+      out.push_back(*std::move(report));
+    }
+  }
+  return out;
+}
+
 int Run(const Flags& flags) {
   const Subcommand& self = FindSubcommand("report");
   if (!flags.Has("month")) return Usage(self, absl::InvalidArgumentError("--month is required"));
   const std::string format = flags.Get("format").value_or("table");
-  if (format != "table" && format != "csv" && format != "json") {
-    return Usage(self, absl::InvalidArgumentError("--format: expected table, csv or json"));
+  if (format != "table" && format != "csv" && format != "json" && format != "html") {
+    return Usage(self, absl::InvalidArgumentError("--format: expected table, csv, json or html"));
   }
   engine::ReportQuery query;
   query.month = *flags.Get("month");
@@ -42,9 +61,16 @@ int Run(const Flags& flags) {
     }
     return Fail("report", report.status());
   }
-  const std::string text = format == "json"  ? engine::ReportJson(*report)
-                           : format == "csv" ? engine::ReportCsv(*report)
-                                             : engine::ReportTable(*report);
+  std::string text;
+  if (format == "html") {
+    auto trend = Trend(**engine, query.month);
+    if (!trend.ok()) return Fail("report", trend.status());
+    text = engine::ReportHtml(*report, *trend);
+  } else {
+    text = format == "json"  ? engine::ReportJson(*report)
+           : format == "csv" ? engine::ReportCsv(*report)
+                             : engine::ReportTable(*report);
+  }
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }
@@ -53,15 +79,15 @@ int Run(const Flags& flags) {
 
 Subcommand ReportCommand() {
   return {"report",
-          "report --month YYYY-MM [--as-of T] [--up-to-sequence N] [--format table|csv|json] "
-          "[--rebuild]",
+          "report --month YYYY-MM [--as-of T] [--up-to-sequence N] "
+          "[--format table|csv|json|html] [--rebuild]",
           "The monthly report (月分析) of metrics.md. By default from the maintained "
           "statistics; --rebuild, --as-of and --up-to-sequence recompute it from the log "
           "alone, to the same bytes.",
           {{"month", true, "the month, local to the policy's time zone (required)"},
            {"as-of", true, "count only events before T (default: the month's end)"},
            {"up-to-sequence", true, "only the log up to position N (default: all)"},
-           {"format", true, "table (default), csv or json"},
+           {"format", true, "table (default), csv, json, or html (one page with charts)"},
            {"rebuild", false, "recompute from the log alone"}},
           0,
           0,
