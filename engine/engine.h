@@ -207,6 +207,10 @@ class Engine {
   // Other modes: does nothing.
   absl::Status Refresh();
 
+  // A consistent copy of the whole store in the new directory `dir` (see
+  // EventLog::CreateCheckpoint), taken while commands go on.
+  absl::Status Backup(const std::string& dir) const { return log_->CreateCheckpoint(dir); }
+
   // The underlying log, for tools that read it whole (export, verify, stats).
   const store::EventLog& log() const { return *log_; }
 

@@ -8,6 +8,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "store/keys.h"
 #include "store/rocks_status.h"
 #include "store/status_macros.h"
@@ -391,6 +392,20 @@ absl::Status EventLog::CatchUp() {
   HOTLINE_RETURN_IF_ERROR(
       FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the primary"));
   return LoadHead();
+}
+
+absl::Status EventLog::CreateCheckpoint(const std::string& dir) const {
+  if (options_.mode != OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("checkpoints are taken by the writer");
+  }
+  if (std::filesystem::exists(dir)) {
+    return absl::FailedPreconditionError(absl::StrCat(dir, " already exists"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw),
+                                    "preparing a checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return FromRocks(checkpoint->CreateCheckpoint(dir), absl::StrCat("writing a checkpoint to ", dir));
 }
 
 uint64_t EventLog::ApproximateBytes() const {

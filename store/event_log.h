@@ -218,6 +218,12 @@ class EventLog {
   // The report names the first fault. Non-OK only for I/O errors.
   absl::StatusOr<ChainReport> VerifyChain() const;
 
+  // Writes a consistent copy of the whole database to the new directory
+  // `dir` (RocksDB checkpoint: hard links where the file system allows),
+  // usable by Open like the original, while appends go on. FAILED_PRECONDITION
+  // when `dir` exists or the log is not kReadWrite.
+  absl::Status CreateCheckpoint(const std::string& dir) const;
+
   // Total bytes of the database's files (approximate).
   uint64_t ApproximateBytes() const;
 

@@ -114,7 +114,7 @@ TEST_F(CliTest, ShowHistoryAndExport) {
 TEST_F(CliTest, HelpAndBadFlags) {
   for (const char* sub :
        {"apply", "show", "history", "report", "sla", "timers", "policy", "export", "import",
-        "verify", "simulate", "stats"}) {
+        "verify", "backup", "simulate", "stats"}) {
     CliRun help = Hotline(std::string(sub) + " --help");
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_THAT(help.out, HasSubstr(std::string("usage: hotline ") + sub));
@@ -167,6 +167,9 @@ TEST_F(CliTest, ExportImportReportAndVerify) {
   EXPECT_EQ(Hotline(report + db_).out, Hotline(report + "--db " + dir_.Sub("copy")).out);
   EXPECT_EQ(Hotline(report + db_).out, Hotline(report + "--rebuild " + db_).out);
   EXPECT_THAT(Hotline(report + db_).out, HasSubstr("\"dispatched\":1,\"accepted_on_time\":1,"));
+  ASSERT_EQ(Hotline("backup --to " + dir_.Sub("backup") + " " + db_).exit_code, 0);
+  EXPECT_EQ(Hotline(report + db_).out, Hotline(report + "--db " + dir_.Sub("backup")).out);
+  EXPECT_EQ(Hotline("backup --to " + dir_.Sub("backup") + " " + db_).exit_code, 1);  // exists
   CliRun verify = Hotline("verify --db " + dir_.Sub("copy"));
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_THAT(verify.out, HasSubstr("4 records checked"));

@@ -67,7 +67,8 @@ const std::vector<Subcommand>& Subcommands() {
   static const auto* const kAll = new std::vector<Subcommand>{
       ApplyCommand(),  ShowCommand(),   HistoryCommand(), ReportCommand(),
       SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
-      ImportCommand(), VerifyCommand(), SimulateCommand(), StatsCommand()};
+      ImportCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
+      StatsCommand()};
   return *kAll;
 }
 

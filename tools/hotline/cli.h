@@ -75,6 +75,7 @@ Subcommand ReportCommand();
 Subcommand VerifyCommand();
 Subcommand ImportCommand();
 Subcommand SimulateCommand();
+Subcommand BackupCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.
