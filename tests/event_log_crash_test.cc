@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "store/event_log.h"
+#include "tests/child_process.h"
 #include "tests/temp_dir.h"
 
 namespace hotline::store {
@@ -41,7 +42,8 @@ std::string ExpectedPayload(int round, uint32_t thread, uint32_t n) {
   return absl::StrCat("round-", round, "/thread-", thread, "/n-", n);
 }
 
-// Child mode: append forever, acknowledging each durable append on `fd`.
+// Child mode (args: flag, path, round, fd): append forever, acknowledging
+// each durable append on `fd`.
 int RunChild(const std::string& path, int fd, int round) {
   Options options;
   options.sync = true;
@@ -76,31 +78,21 @@ TEST(EventLogCrashTest, AcknowledgedAppendsSurviveSigkill) {
   std::mt19937 random(20221128);
   uint64_t total_acks = 0;
   for (int round = 0; round < kRounds; ++round) {
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      close(fds[0]);
-      const std::string fd = std::to_string(fds[1]);
-      const std::string r = std::to_string(round);
-      execl("/proc/self/exe", "event_log_crash_test", kChildFlag, path.c_str(),
-            fd.c_str(), r.c_str(), static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    close(fds[1]);
+    const hotline::testing::Child spawned =
+        hotline::testing::SpawnSelf({kChildFlag, path, std::to_string(round)}, true);
+    const pid_t child = spawned.pid;
     const uint64_t kill_after = 1 + random() % 120;
     std::vector<Ack> acks;
     Ack ack;
     while (acks.size() < kill_after &&
-           read(fds[0], &ack, sizeof ack) == sizeof ack) {
+           read(spawned.read_fd, &ack, sizeof ack) == sizeof ack) {
       acks.push_back(ack);
     }
     std::this_thread::sleep_for(std::chrono::microseconds(random() % 3000));
     kill(child, SIGKILL);
     // Acknowledgements already in the pipe were made before the kill.
-    while (read(fds[0], &ack, sizeof ack) == sizeof ack) acks.push_back(ack);
-    close(fds[0]);
+    while (read(spawned.read_fd, &ack, sizeof ack) == sizeof ack) acks.push_back(ack);
+    close(spawned.read_fd);
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
@@ -133,7 +125,7 @@ TEST(EventLogCrashTest, AcknowledgedAppendsSurviveSigkill) {
 int main(int argc, char** argv) {
   if (argc == 5 && std::strcmp(argv[1], hotline::store::kChildFlag) == 0) {
     int fd = 0, round = 0;
-    if (!absl::SimpleAtoi(argv[3], &fd) || !absl::SimpleAtoi(argv[4], &round)) {
+    if (!absl::SimpleAtoi(argv[4], &fd) || !absl::SimpleAtoi(argv[3], &round)) {
       return 2;
     }
     return hotline::store::RunChild(argv[2], fd, round);

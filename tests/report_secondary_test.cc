@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "engine/monthly_report.h"
 #include "gtest/gtest.h"
+#include "tests/child_process.h"
 #include "tests/temp_dir.h"
 #include "tools/workload/simulation.h"
 
@@ -52,13 +53,7 @@ uint64_t Position(Engine& engine) {
 TEST(ReportSecondaryTest, ReportsBesideARunningWriter) {
   hotline::testing::TempDir dir;
   const std::string path = dir.Sub("db");
-  const pid_t writer = fork();
-  ASSERT_GE(writer, 0);
-  if (writer == 0) {
-    execl("/proc/self/exe", "report_secondary_test", kWriterFlag, path.c_str(),
-          static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
+  const pid_t writer = hotline::testing::SpawnSelf({kWriterFlag, path}, false).pid;
   EngineOptions options;
   options.mode = store::OpenMode::kSecondary;
   options.secondary_path = dir.Sub("secondary");

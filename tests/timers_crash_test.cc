@@ -18,6 +18,7 @@
 #include "engine/time_util.h"
 #include "gtest/gtest.h"
 #include "tests/engine_harness.h"
+#include "tests/child_process.h"
 #include "tests/temp_dir.h"
 
 namespace hotline::engine {
@@ -70,26 +71,16 @@ TEST(TimersCrashTest, FiringIsExactlyOnceAcrossKills) {
   std::mt19937 random(4);
   int kills = 0;
   for (int round = 0; round < 30; ++round) {
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      close(fds[0]);
-      const std::string fd = std::to_string(fds[1]);
-      execl("/proc/self/exe", "timers_crash_test", kChildFlag, path.c_str(), fd.c_str(),
-            static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    close(fds[1]);
+    const hotline::testing::Child spawned = hotline::testing::SpawnSelf({kChildFlag, path}, true);
+    const pid_t child = spawned.pid;
     const int kill_after = 1 + static_cast<int>(random() % 25);
     uint64_t sequence;
     int acks = 0;
-    while (acks < kill_after && read(fds[0], &sequence, sizeof sequence) == sizeof sequence) {
+    while (acks < kill_after && read(spawned.read_fd, &sequence, sizeof sequence) == sizeof sequence) {
       ++acks;
     }
     kill(child, SIGKILL);
-    close(fds[0]);
+    close(spawned.read_fd);
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
     if (WIFSIGNALED(status)) {
