@@ -1,0 +1,187 @@
+// The engine beside raw RocksDB, for the targets of docs/benchmarks.md:
+// command throughput (sync off, one thread), durable throughput (sync on,
+// 64 submitters sharing group commits) and the rebuild of every projection
+// from a ~1M-event log, each with its raw baseline in the same run.
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "bench/bench_dir.h"
+#include "benchmark/benchmark.h"
+#include "engine/engine.h"
+#include "engine/time_util.h"
+#include "rocksdb/db.h"
+#include "store/keys.h"
+#include "tools/workload/simulation.h"
+
+namespace hotline::bench {
+namespace {
+
+constexpr size_t kValueBytes = 250;
+
+// Raw RocksDB: one WriteBatch per event (record + stream index entry).
+void RawWrite(benchmark::State& state, bool sync) {
+  static std::atomic<uint64_t> seq{0};
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, o}, {"events", o}, {"streams", o}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::Open(o, FreshDir("raw"), families, &handles, &db).ok()) std::abort();
+  const std::string value(kValueBytes, 'v');
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  for (auto _ : state) {
+    const uint64_t s = ++seq;
+    rocksdb::WriteBatch batch;
+    batch.Put(handles[1], store::SequenceKey(s), value);
+    batch.Put(handles[2], store::StreamKey(absl::StrCat("T-", s % 1000), s), store::SequenceKey(s));
+    if (!db->Write(wo, &batch).ok()) state.SkipWithError("write");
+  }
+  state.SetItemsProcessed(state.iterations());
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
+void BM_RawWriteBatchPerEvent(benchmark::State& state) { RawWrite(state, false); }
+BENCHMARK(BM_RawWriteBatchPerEvent);
+
+void BM_RawSyncPerEvent(benchmark::State& state) { RawWrite(state, true); }
+BENCHMARK(BM_RawSyncPerEvent)->UseRealTime();
+
+// Target 1: the simulated district's mixed life-cycle commands, one thread,
+// sync off; items are commands executed.
+void BM_EngineExecuteMixed(benchmark::State& state) {
+  uint64_t commands = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    workload::SimClock clock;
+    engine::EngineOptions options;
+    options.sync = false;
+    options.clock = [&clock] { return clock.Now(); };
+    auto engine = engine::Engine::Open(FreshDir("mixed"), options);
+    workload::SimulationOptions sim;
+    sim.from = absl::CivilDay(2022, 3, 1);
+    sim.to = absl::CivilDay(2022, 3, 31);
+    sim.tickets_per_year = 60000;
+    state.ResumeTiming();
+    auto result = workload::Simulate(engine->get(), &clock, sim);
+    if (!result.ok()) state.SkipWithError("simulate");
+    commands += result->commands;
+    state.PauseTiming();
+    engine->reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(commands));
+}
+BENCHMARK(BM_EngineExecuteMixed)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+// Target 2: sync on, 64 submitters; each receives new tickets.
+void BM_EngineDurable64(benchmark::State& state) {
+  static engine::Engine* engine = [] {
+    engine::EngineOptions options;  // sync on
+    options.backfill = true;
+    return engine::Engine::Open(FreshDir("durable"), options)->release();
+  }();
+  static std::atomic<uint64_t> n{0};
+  const absl::Time at = absl::Now();
+  for (auto _ : state) {
+    const uint64_t i = ++n;
+    hotline::v1::Command c;
+    c.set_command_id(absl::StrCat("d-", i));
+    c.set_ticket_id(absl::StrCat("D-", i));
+    *c.mutable_at() = engine::ToProto(at);
+    c.mutable_actor()->set_id("li");
+    c.mutable_actor()->set_role(hotline::v1::Role::OPERATOR);
+    auto* r = c.mutable_receive();
+    r->set_channel(hotline::v1::Channel::PHONE);
+    r->set_appeal_type(hotline::v1::AppealType::COMPLAINT);
+    r->set_urgency(hotline::v1::Urgency::NORMAL);
+    r->set_category("噪音扰民");
+    r->set_content("施工噪音");
+    if (!engine->Execute(c).ok()) state.SkipWithError("execute");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EngineDurable64)->Threads(64)->UseRealTime()->MinTime(2);
+
+// Target 3: every projection rebuilt from a ~1M-event simulated log, beside
+// a raw iterator over the same log's events.
+std::string& BigLogPath() {
+  static std::string* path = new std::string(FreshDir("rebuild"));
+  return *path;
+}
+
+engine::Engine* BigLog() {
+  static engine::Engine* engine = [] {
+    static workload::SimClock clock;
+    engine::EngineOptions options;
+    options.sync = false;
+    options.clock = [] { return clock.Now(); };
+    engine::Engine* e = engine::Engine::Open(BigLogPath(), options)->release();
+    workload::SimulationOptions sim;
+    sim.from = absl::CivilDay(2022, 1, 1);
+    sim.to = absl::CivilDay(2022, 12, 31);
+    sim.tickets_per_year = 160000;
+    if (!workload::Simulate(e, &clock, sim).ok() || !e->CatchUpStatistics().ok()) std::abort();
+    return e;
+  }();
+  return engine;
+}
+
+void BM_RawScanBigLog(benchmark::State& state) {
+  const uint64_t events = BigLog()->log().head().sequence;
+  rocksdb::Options o;
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(o, BigLogPath(), &names).ok()) std::abort();
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(o, BigLogPath(), families, &handles, &db).ok()) std::abort();
+  rocksdb::ColumnFamilyHandle* events_family = nullptr;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "events") events_family = handles[i];
+  }
+  for (auto _ : state) {
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, events_family));
+    uint64_t bytes = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) bytes += it->value().size();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(state.iterations() * events);
+  state.counters["events"] = static_cast<double>(events);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+BENCHMARK(BM_RawScanBigLog)->Unit(benchmark::kMillisecond);
+
+void BM_RebuildAllProjections(benchmark::State& state) {
+  engine::Engine* e = BigLog();
+  for (auto _ : state) {
+    if (!e->RebuildProjections().ok()) state.SkipWithError("rebuild");
+  }
+  state.SetItemsProcessed(state.iterations() * e->log().head().sequence);
+}
+BENCHMARK(BM_RebuildAllProjections)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_ReportMaintainedBigLog(benchmark::State& state) {
+  engine::Engine* e = BigLog();
+  for (auto _ : state) {
+    auto report = e->Report({"2022-06"});
+    if (!report.ok()) state.SkipWithError("report");
+  }
+}
+BENCHMARK(BM_ReportMaintainedBigLog)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace hotline::bench
+
+BENCHMARK_MAIN();
