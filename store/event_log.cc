@@ -9,6 +9,7 @@
 #include "rocksdb/slice.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/utilities/table_properties_collectors.h"
 #include "store/keys.h"
 #include "store/rocks_status.h"
 #include "store/status_macros.h"
@@ -33,6 +34,12 @@ rocksdb::Options RocksOptions(const Options& options) {
   // Point lookups (stream heads, command ids, state) skip files by bloom filter.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Projections delete as much as they write (a timer index entry lives only
+  // while its deadline is owed): compact files dense with deletions so range
+  // scans do not wade through tombstones.
+  ro.table_properties_collector_factories.emplace_back(
+      rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/128,
+                                                    /*deletion_trigger=*/64));
   return ro;
 }
 
