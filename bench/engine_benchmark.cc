@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/bench_dir.h"
+#include "bench/simulated_store.h"
 #include "benchmark/benchmark.h"
 #include "engine/engine.h"
 #include "engine/time_util.h"
@@ -112,55 +113,9 @@ BENCHMARK(BM_EngineDurable64)->Threads(64)->UseRealTime()->MinTime(2);
 
 // Target 3: every projection rebuilt from a ~1M-event simulated log, beside
 // a raw iterator over the same log's events.
-std::string& BigLogPath() {
-  static std::string* path = new std::string(FreshDir("rebuild"));
-  return *path;
-}
+engine::Engine* BigLog() { return SimulatedYear(160000).engine; }
 
-engine::Engine* BigLog() {
-  static engine::Engine* engine = [] {
-    static workload::SimClock clock;
-    engine::EngineOptions options;
-    options.sync = false;
-    options.clock = [] { return clock.Now(); };
-    engine::Engine* e = engine::Engine::Open(BigLogPath(), options)->release();
-    workload::SimulationOptions sim;
-    sim.from = absl::CivilDay(2022, 1, 1);
-    sim.to = absl::CivilDay(2022, 12, 31);
-    sim.tickets_per_year = 160000;
-    if (!workload::Simulate(e, &clock, sim).ok() || !e->CatchUpStatistics().ok()) std::abort();
-    return e;
-  }();
-  return engine;
-}
-
-void BM_RawScanBigLog(benchmark::State& state) {
-  const uint64_t events = BigLog()->log().head().sequence;
-  rocksdb::Options o;
-  std::vector<std::string> names;
-  if (!rocksdb::DB::ListColumnFamilies(o, BigLogPath(), &names).ok()) std::abort();
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  if (!rocksdb::DB::OpenForReadOnly(o, BigLogPath(), families, &handles, &db).ok()) std::abort();
-  rocksdb::ColumnFamilyHandle* events_family = nullptr;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "events") events_family = handles[i];
-  }
-  for (auto _ : state) {
-    rocksdb::ReadOptions ro;
-    ro.fill_cache = false;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, events_family));
-    uint64_t bytes = 0;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) bytes += it->value().size();
-    benchmark::DoNotOptimize(bytes);
-  }
-  state.SetItemsProcessed(state.iterations() * events);
-  state.counters["events"] = static_cast<double>(events);
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
-}
+void BM_RawScanBigLog(benchmark::State& state) { RawScanEvents(state, SimulatedYear(160000)); }
 BENCHMARK(BM_RawScanBigLog)->Unit(benchmark::kMillisecond);
 
 void BM_RebuildAllProjections(benchmark::State& state) {
