@@ -1,5 +1,6 @@
 #include "tools/workload/simulation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <queue>
@@ -29,10 +30,14 @@ class Random {
   double Uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
   double Between(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
   bool Chance(double p) { return Uniform() < p; }
-  int Poisson(double lambda) {  // Knuth; lambda is small (tens)
-    const double limit = std::exp(-lambda);
+  // Knuth's method, on slices of at most 30: a sum of Poisson draws is
+  // Poisson, and exp(-lambda) of a large lambda would underflow to 0.
+  int Poisson(double lambda) {
     int k = 0;
-    for (double p = Uniform(); p > limit; p *= Uniform()) ++k;
+    for (; lambda > 0; lambda -= 30) {
+      const double limit = std::exp(-std::min(lambda, 30.0));
+      for (double p = Uniform(); p > limit; p *= Uniform()) ++k;
+    }
     return k;
   }
   template <typename T>
