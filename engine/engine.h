@@ -181,7 +181,9 @@ class Engine {
   // prev_hash, and each hash recomputed from the event — and a tampered or
   // redacted file is refused with DATA_LOSS naming the first bad sequence,
   // appending nothing. Then the events are appended as they were (same
-  // sequences, command ids and hashes) and every projection is rebuilt.
+  // sequences, command ids and hashes), the log is synced once (so an
+  // engine opened with sync off loads fast and is still durable when Import
+  // returns OK), and every projection is rebuilt.
   // `progress` gets (events done, events total).
   absl::Status Import(const std::string& path, bool binary,
                       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);

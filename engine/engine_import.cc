@@ -106,6 +106,7 @@ absl::Status Engine::Import(const std::string& path, bool binary,
   if (log_->head().sequence != total) {
     return absl::DataLossError("the file changed while it was imported");
   }
+  HOTLINE_RETURN_IF_ERROR(log_->SyncWal());
   HOTLINE_RETURN_IF_ERROR(LoadDirectory());
   return RebuildProjections();
 }

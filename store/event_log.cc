@@ -401,6 +401,13 @@ absl::Status EventLog::CatchUp() {
   return LoadHead();
 }
 
+absl::Status EventLog::SyncWal() {
+  if (options_.mode != OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("the event log is open read-only");
+  }
+  return FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+}
+
 absl::Status EventLog::CreateCheckpoint(const std::string& dir) const {
   if (options_.mode != OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("checkpoints are taken by the writer");

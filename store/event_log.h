@@ -218,6 +218,10 @@ class EventLog {
   // The report names the first fault. Non-OK only for I/O errors.
   absl::StatusOr<ChainReport> VerifyChain() const;
 
+  // Forces every append committed so far onto stable storage (fsync of the
+  // write-ahead log): for bulk loads made with Options::sync off.
+  absl::Status SyncWal();
+
   // Writes a consistent copy of the whole database to the new directory
   // `dir` (RocksDB checkpoint: hard links where the file system allows),
   // usable by Open like the original, while appends go on. FAILED_PRECONDITION
