@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/bench_commands.h"
 #include "bench/bench_dir.h"
 #include "bench/simulated_store.h"
 #include "benchmark/benchmark.h"
@@ -93,18 +94,7 @@ void BM_EngineDurable64(benchmark::State& state) {
   const absl::Time at = absl::Now();
   for (auto _ : state) {
     const uint64_t i = ++n;
-    hotline::v1::Command c;
-    c.set_command_id(absl::StrCat("d-", i));
-    c.set_ticket_id(absl::StrCat("D-", i));
-    *c.mutable_at() = engine::ToProto(at);
-    c.mutable_actor()->set_id("li");
-    c.mutable_actor()->set_role(hotline::v1::Role::OPERATOR);
-    auto* r = c.mutable_receive();
-    r->set_channel(hotline::v1::Channel::PHONE);
-    r->set_appeal_type(hotline::v1::AppealType::COMPLAINT);
-    r->set_urgency(hotline::v1::Urgency::NORMAL);
-    r->set_category("噪音扰民");
-    r->set_content("施工噪音");
+    const hotline::v1::Command c = ReceiveCommand(absl::StrCat("D-", i), at);
     if (!engine->Execute(c).ok()) state.SkipWithError("execute");
   }
   state.SetItemsProcessed(state.iterations());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bench/bench_commands.h"
 #include "bench/bench_dir.h"
 #include "benchmark/benchmark.h"
 #include "engine/engine.h"
@@ -34,16 +35,6 @@ hotline::v1::Command Base(const std::string& id, const std::string& ticket,
   return c;
 }
 
-hotline::v1::Command Receive(const std::string& ticket, absl::Time at) {
-  auto c = Base("r-" + ticket, ticket, hotline::v1::Role::OPERATOR, at);
-  auto* r = c.mutable_receive();
-  r->set_channel(hotline::v1::Channel::PHONE);
-  r->set_appeal_type(hotline::v1::AppealType::COMPLAINT);
-  r->set_urgency(hotline::v1::Urgency::NORMAL);
-  r->set_category("噪音扰民");
-  r->set_content("施工噪音");
-  return c;
-}
 
 // An engine holding `closed` withdrawn tickets and kDue dispatched ones.
 engine::Engine* Populated(int64_t closed) {
@@ -67,7 +58,7 @@ engine::Engine* Populated(int64_t closed) {
         const std::string id = absl::StrCat("C-", i);
         auto withdraw = Base("w-" + id, id, hotline::v1::Role::OPERATOR, T0());
         withdraw.mutable_withdraw()->set_reason("撤单");
-        if (!slot->Execute(Receive(id, T0())).ok() || !slot->Execute(withdraw).ok()) {
+        if (!slot->Execute(ReceiveCommand(id, T0())).ok() || !slot->Execute(withdraw).ok()) {
           std::abort();
         }
       }
@@ -78,7 +69,7 @@ engine::Engine* Populated(int64_t closed) {
     const std::string id = absl::StrCat("D-", i);
     auto dispatch = Base("d-" + id, id, hotline::v1::Role::DISPATCHER, T0());
     dispatch.mutable_dispatch()->set_lead_unit("U01");
-    if (!slot->Execute(Receive(id, T0())).ok() || !slot->Execute(dispatch).ok()) std::abort();
+    if (!slot->Execute(ReceiveCommand(id, T0())).ok() || !slot->Execute(dispatch).ok()) std::abort();
   }
   return slot.get();
 }
