@@ -146,14 +146,22 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
   HOTLINE_RETURN_IF_ERROR(ValidateCommand(command));
-  // A command id seen before answers with the original result, before any
-  // other check.
+  absl::StatusOr<ExecuteResult> result = absl::UnknownError("not executed");
+  if (absl::Status time = CheckTime(command); !time.ok()) {
+    result = time;
+  } else {
+    result = IsDirectoryCommand(command) ? ExecuteDirectoryCommand(command)
+                                         : ExecuteTicketCommand(command);
+  }
+  if (result.ok()) return result;
+  // A command id seen before answers with the original result whatever
+  // would refuse it now. Looked up only here, on refusal: a repeat that
+  // would be accepted again is answered by the log, which checks every
+  // command id as it appends (one lookup per command instead of two).
   HOTLINE_ASSIGN_OR_RETURN(std::optional<store::AppendResult> seen,
                            log_->FindCommand(command.command_id()));
   if (seen.has_value()) return FromAppend(*seen);
-  HOTLINE_RETURN_IF_ERROR(CheckTime(command));
-  return IsDirectoryCommand(command) ? ExecuteDirectoryCommand(command)
-                                     : ExecuteTicketCommand(command);
+  return result;
 }
 
 absl::StatusOr<std::optional<TicketState>> Engine::LoadTicket(
@@ -169,10 +177,18 @@ absl::StatusOr<std::optional<TicketState>> Engine::LoadTicket(
   return state;
 }
 
+absl::StatusOr<std::optional<TicketState>> Engine::TicketForDecision(
+    const std::string& ticket_id, bool stored) {
+  if (!stored) {
+    if (std::optional<TicketState> cached = ticket_cache_.Find(ticket_id)) return cached;
+  }
+  return LoadTicket(ticket_id);
+}
+
 absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& command) {
   for (int attempt = 1;; ++attempt) {
     HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> ticket,
-                             LoadTicket(command.ticket_id()));
+                             TicketForDecision(command.ticket_id(), attempt > 1));
     const uint64_t version = ticket.has_value() ? ticket->version() : 0;
     if (command.has_expected_version() && command.expected_version() != version) {
       return absl::AbortedError(absl::StrCat("ticket '", command.ticket_id(),
@@ -213,7 +229,13 @@ absl::StatusOr<store::AppendResult> Engine::AppendTicketEvents(
   AppendTimerWrites(ticket ? &*ticket : nullptr, next, &request.extra_writes);
   request.extra_writes.push_back(
       {store::Family::kState, command.ticket_id(), next.SerializeAsString()});
-  return log_->Append(request);
+  absl::StatusOr<store::AppendResult> appended = log_->Append(request);
+  if (appended.ok() && !appended->duplicate) {
+    ticket_cache_.Put(next);
+  } else if (!appended.ok()) {
+    ticket_cache_.Erase(command.ticket_id());  // may have been stale
+  }
+  return appended;
 }
 
 absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& command) {
@@ -234,6 +256,7 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& com
   request.command_id = command.command_id();
   request.payloads = Envelopes(command, events, options_.clock(), version, nullptr);
   HOTLINE_ASSIGN_OR_RETURN(store::AppendResult appended, log_->Append(request));
+  if (appended.duplicate) return FromAppend(appended);
   std::shared_ptr<const Directory> next = dir;
   for (const Event& event : events) {
     HOTLINE_ASSIGN_OR_RETURN(next, next->With(event));

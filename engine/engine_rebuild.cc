@@ -29,6 +29,7 @@ absl::Status Engine::RebuildProjections(
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  ticket_cache_.Clear();
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kState, ""));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kOpenTimerPrefix));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kDueTimerPrefix));

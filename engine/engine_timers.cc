@@ -45,7 +45,8 @@ absl::StatusOr<std::vector<Engine::FiredTimer>> Engine::FireDueTimers(absl::Time
 
 absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry& timer) {
   for (int attempt = 1;; ++attempt) {
-    HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> ticket, LoadTicket(timer.ticket_id));
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> ticket,
+                             TicketForDecision(timer.ticket_id, attempt > 1));
     if (!ticket.has_value()) {
       return absl::DataLossError(
           absl::StrCat("timer index names unknown ticket '", timer.ticket_id, "'"));
