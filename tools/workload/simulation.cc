@@ -154,6 +154,7 @@ class Simulator {
   absl::StatusOr<bool> Execute(const Command& c) {
     clock_->Set(engine::FromProto(c.at()));
     ++result_.commands;
+    if (options_.executed != nullptr) options_.executed->push_back(c);
     auto r = engine_->Execute(c);
     if (r.ok()) return true;
     if (absl::IsUnavailable(r.status()) || absl::IsInternal(r.status()) ||

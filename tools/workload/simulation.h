@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -40,6 +41,10 @@ struct SimulationOptions {
   absl::CivilDay to;              // last day simulated (inclusive)
   int tickets_per_year = 6000;
   uint64_t seed = 2022;
+  // When set, every command executed is appended here, in order (the timer
+  // sweeps are not commands and are left out): benchmarks replay them to
+  // time Engine::Execute alone.
+  std::vector<hotline::v1::Command>* executed = nullptr;
 };
 
 struct SimulationResult {
