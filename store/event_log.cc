@@ -29,6 +29,10 @@ rocksdb::Options RocksOptions(const Options& options) {
   if (options.mode == OpenMode::kSecondary) ro.max_open_files = -1;
   ro.IncreaseParallelism(2);
   ro.compression = rocksdb::kLZ4Compression;
+  // Memtables are most of what the store itself holds in memory: bound them
+  // all together, and flush each family at a quarter of the budget.
+  ro.db_write_buffer_size = options.memtable_bytes;
+  ro.write_buffer_size = options.memtable_bytes / 4;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   // Point lookups (stream heads, command ids, state) skip files by bloom filter.

@@ -53,6 +53,10 @@ struct Options {
 
   // RocksDB block cache shared by all families. Default 32 MiB.
   size_t block_cache_bytes = 32 << 20;
+
+  // RocksDB memtables of all families together; a family's memtable is
+  // flushed at a quarter of this. Default 64 MiB.
+  size_t memtable_bytes = 64 << 20;
 };
 
 }  // namespace hotline::store
