@@ -159,9 +159,11 @@ class Engine {
   // ---- Projections ----------------------------------------------------------
 
   // Throws away the ticket-state projection, the timer index and the
-  // statistics projection and rebuilds them from the log alone, reporting (events done, events total) to
-  // `progress` as it goes. Must not run while commands execute. Memory is
-  // bounded by a batch of events, not by the log.
+  // statistics projection and rebuilds them from the log alone, reporting
+  // (events done, events total) to `progress` as it goes, and syncs the
+  // store before returning OK. Must not run while commands execute. Uses a
+  // second thread; memory is bounded by the tickets of two batches of
+  // events, not by the log.
   absl::Status RebuildProjections(
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
 
@@ -231,6 +233,8 @@ class Engine {
         ticket_cache_(options_.ticket_cache_entries) {}
 
   absl::Status LoadDirectory();
+  // RebuildProjections' pass over the log for ticket states and timers.
+  absl::Status RebuildTicketStates(const std::function<void(uint64_t, uint64_t)>& progress);
   // The statistics thread's loop: fold new events until stop_.
   void MaintainStatistics();
   absl::Status CheckTime(const hotline::v1::Command& command) const;

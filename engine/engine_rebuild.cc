@@ -1,5 +1,12 @@
 // Engine::RebuildProjections: the ticket states, the timer index and the
 // monthly statistics from the log alone.
+//
+// Two passes over the log run at once, one per core: this thread rebuilds
+// the ticket states and the timer index, a second refolds the statistics
+// (StatsProjection::CatchUp from an empty projection). Each reads and
+// decodes the log itself; sharing one decode would serialize them.
+
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/engine.h"
@@ -12,14 +19,16 @@ namespace {
 
 using hotline::v1::TicketState;
 
-// Events applied between two writes of the rebuilt states; bounds memory by
-// the tickets one batch touches.
-constexpr uint64_t kBatchEvents = 20000;
+// Events applied between two writes of the rebuilt states.
+constexpr uint64_t kBatchEvents = 50000;
 constexpr char kCheckpointName[] = "tickets";
 
-struct Touched {
-  std::optional<TicketState> before;  // as written by an earlier batch
-  TicketState after;
+// A ticket being rebuilt: its state, the timer entries stored for it (when
+// an earlier write-back stored it), and the batch that last touched it.
+struct Rebuilt {
+  TicketState state;
+  TimerIndexEntries written;
+  uint64_t batch = 0;
 };
 
 }  // namespace
@@ -33,16 +42,40 @@ absl::Status Engine::RebuildProjections(
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kState, ""));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kOpenTimerPrefix));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kDueTimerPrefix));
+  HOTLINE_RETURN_IF_ERROR(stats_->Reset());
 
+  absl::Status statistics;
+  std::thread refold([this, &statistics] { statistics = CatchUpStatistics(); });
+  absl::Status tickets = RebuildTicketStates(progress);
+  refold.join();
+  HOTLINE_RETURN_IF_ERROR(tickets);
+  HOTLINE_RETURN_IF_ERROR(statistics);
+  return log_->SyncWal();
+}
+
+absl::Status Engine::RebuildTicketStates(
+    const std::function<void(uint64_t, uint64_t)>& progress) {
+  // Tickets are kept in memory while batches of events touch them and
+  // written when a batch passes without touching them (or at the end), so
+  // a ticket is written about once however many events it has. Memory is
+  // bounded by the tickets of one batch. A ticket seen again after it was
+  // written is read back; a stream's first event needs no read.
   const uint64_t total = log_->head().sequence;
-  absl::flat_hash_map<std::string, Touched> touched;
-  auto flush = [&](uint64_t through) -> absl::Status {
+  absl::flat_hash_map<std::string, Rebuilt> tickets;
+  uint64_t batch = 1;
+  auto write_back = [&](uint64_t through, bool all) -> absl::Status {
     std::vector<store::ExtraWrite> writes;
-    for (auto& [id, t] : touched) {
-      AppendTimerWrites(t.before ? &*t.before : nullptr, t.after, &writes);
-      writes.push_back({store::Family::kState, id, t.after.SerializeAsString()});
+    for (auto it = tickets.begin(); it != tickets.end();) {
+      Rebuilt& t = it->second;
+      if (!all && t.batch == batch) {
+        ++it;
+        continue;
+      }
+      AppendTimerWrites(t.written, IndexEntries(t.state), &writes);
+      writes.push_back({store::Family::kState, it->first, t.state.SerializeAsString()});
+      tickets.erase(it++);
     }
-    touched.clear();
+    ++batch;
     if (progress) progress(through, total);
     return log_->WriteCheckpoint(kCheckpointName, through, writes);
   };
@@ -51,19 +84,24 @@ absl::Status Engine::RebuildProjections(
     if (record.stream_id.starts_with('$')) return absl::OkStatus();  // directory
     envelope.Clear();
     HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-    auto [it, inserted] = touched.try_emplace(record.stream_id);
-    if (inserted) {
-      HOTLINE_ASSIGN_OR_RETURN(it->second.before, LoadTicket(record.stream_id));
-      it->second.after = it->second.before.value_or(TicketState());
+    auto [it, inserted] = tickets.try_emplace(record.stream_id);
+    Rebuilt& t = it->second;
+    if (inserted && record.stream_version > 1) {
+      HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> stored, LoadTicket(record.stream_id));
+      if (!stored.has_value()) {
+        return absl::DataLossError(absl::StrCat("event at sequence ", record.sequence,
+                                                " continues ticket '", record.stream_id,
+                                                "', whose earlier events were not rebuilt"));
+      }
+      t.written = IndexEntries(*stored);
+      t.state = *std::move(stored);
     }
-    Evolve(envelope, &it->second.after);
-    if (record.sequence % kBatchEvents == 0) return flush(record.sequence);
+    Evolve(envelope, &t.state);
+    t.batch = batch;
+    if (record.sequence % kBatchEvents == 0) return write_back(record.sequence, false);
     return absl::OkStatus();
   }));
-  HOTLINE_RETURN_IF_ERROR(flush(total));
-  // The statistics: thrown away and refolded from the start.
-  HOTLINE_RETURN_IF_ERROR(stats_->Reset());
-  return CatchUpStatistics();
+  return write_back(total, true);
 }
 
 }  // namespace hotline::engine

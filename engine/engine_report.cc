@@ -72,9 +72,7 @@ absl::StatusOr<Engine::VerifyResult> Engine::Verify() const {
   }));
   std::map<std::string, std::string> expected_timers;
   for (const auto& [id, state] : states) {
-    std::vector<store::ExtraWrite> writes;
-    AppendTimerWrites(nullptr, state, &writes);
-    for (const auto& w : writes) expected_timers[w.key] = *w.value;
+    for (auto& [key, unit] : IndexEntries(state)) expected_timers[key] = std::move(unit);
   }
   uint64_t stored_states = 0;
   HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(

@@ -20,9 +20,9 @@ constexpr uint64_t kBatchEvents = 20000;
 
 std::string MonthName(absl::CivilMonth m) { return absl::FormatCivilTime(m); }
 
-std::string RowStorageKey(const std::string& month, const RowKey& row) {
-  return absl::StrCat(kMonthPrefix, month, "/", std::string(1, '0' + static_cast<int>(row.kind)),
-                      row.key);
+std::string RowStorageKey(absl::CivilMonth month, const RowKey& row) {
+  return absl::StrCat(kMonthPrefix, MonthName(month), "/",
+                      std::string(1, '0' + static_cast<int>(row.kind)), row.key);
 }
 
 std::string EncodeCounters(const Counters& c) {
@@ -60,9 +60,15 @@ class StatsProjection::Sink : public StatsSink {
 
   void Add(absl::Time anchor, absl::Time at, const RowKey& row, Counter counter,
            int64_t delta) override {
-    const absl::CivilMonth month = absl::ToCivilMonth(anchor, zone_);
-    if (at >= MonthStart(month + 1, zone_)) return;  // after the default as_of
-    pending_->rows[{MonthName(month), row}][counter] += delta;
+    // Months are looked up in the zone once each: events come in time order,
+    // so nearly every anchor falls in the month of the one before.
+    if (anchor < month_start_ || anchor >= month_end_) {
+      month_ = absl::ToCivilMonth(anchor, zone_);
+      month_start_ = MonthStart(month_, zone_);
+      month_end_ = MonthStart(month_ + 1, zone_);
+    }
+    if (at >= month_end_) return;  // after the default as_of
+    pending_->rows[{month_, row}][counter] += delta;
   }
 
   // Each month whose end falls in (from, to] with the deadline passed by then.
@@ -73,7 +79,7 @@ class StatsProjection::Sink : public StatsSink {
       if (end > to) break;
       if (deadline < end) {
         for (const RowKey& row : {RowKey{RowKind::kTotal, ""}, RowKey{RowKind::kUnit, unit}}) {
-          pending_->rows[{MonthName(m), row}][kOverdueOpen] += 1;
+          pending_->rows[{m, row}][kOverdueOpen] += 1;
         }
       }
     }
@@ -82,6 +88,10 @@ class StatsProjection::Sink : public StatsSink {
  private:
   absl::TimeZone zone_;
   Pending* pending_;
+  // The month of the last anchor and its bounds in zone_.
+  absl::CivilMonth month_;
+  absl::Time month_start_ = absl::InfiniteFuture();
+  absl::Time month_end_ = absl::InfinitePast();
 };
 
 absl::Status StatsProjection::Fold(uint64_t from, uint64_t through, absl::TimeZone zone,
@@ -91,7 +101,8 @@ absl::Status StatsProjection::Fold(uint64_t from, uint64_t through, absl::TimeZo
   return log_->Scan(from + 1, through, [&](const store::Record& record) -> absl::Status {
     if (record.stream_id.starts_with('$')) return absl::OkStatus();
     auto [it, inserted] = pending->tracks.try_emplace(record.stream_id);
-    if (inserted && load_stored) {
+    // A stream's first event starts its ticket: nothing stored to read.
+    if (inserted && load_stored && record.stream_version > 1) {
       HOTLINE_ASSIGN_OR_RETURN(
           std::optional<std::string> stored,
           log_->Get(store::Family::kProjections, kTrackPrefix + record.stream_id));
@@ -180,8 +191,7 @@ uint64_t StatsProjection::position() const {
 
 absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
     absl::CivilMonth month) const {
-  const std::string name = MonthName(month);
-  const std::string prefix = absl::StrCat(kMonthPrefix, name, "/");
+  const std::string prefix = absl::StrCat(kMonthPrefix, MonthName(month), "/");
   std::map<RowKey, Counters> rows;
   HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
       store::Family::kProjections, prefix,
@@ -192,7 +202,7 @@ absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
       }));
   absl::MutexLock lock(&mu_);
   for (const auto& [month_row, delta] : memory_.rows) {
-    if (month_row.first != name) continue;
+    if (month_row.first != month) continue;
     Counters& sum = rows[month_row.second];
     for (int i = 0; i < kCounterCount; ++i) sum[i] += delta[i];
   }

@@ -64,7 +64,7 @@ class StatsProjection {
  private:
   // Counter deltas and ticket records folded but not (yet) stored.
   struct Pending {
-    std::map<std::pair<std::string, RowKey>, Counters> rows;  // (month, row)
+    std::map<std::pair<absl::CivilMonth, RowKey>, Counters> rows;  // (month, row)
     absl::flat_hash_map<std::string, hotline::v1::StatsTrack> tracks;
   };
   class Sink;

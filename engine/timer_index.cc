@@ -1,7 +1,6 @@
 #include "engine/timer_index.h"
 
 #include <algorithm>
-#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "engine/time_util.h"
@@ -66,38 +65,41 @@ std::string TimerKeyBound(absl::string_view prefix, absl::Time t) {
   return key;
 }
 
-namespace {
-
-// The index entries of one state: key -> value.
-std::map<std::string, std::string> Entries(const TicketState& s) {
-  std::map<std::string, std::string> out;
+TimerIndexEntries IndexEntries(const TicketState& s) {
+  TimerIndexEntries out;
   for (const Obligation& o : Obligations(s)) {
-    out[TimerKey(kOpenTimerPrefix, o.deadline, o.kind, s.ticket_id())] = s.lead_unit();
+    out.emplace_back(TimerKey(kOpenTimerPrefix, o.deadline, o.kind, s.ticket_id()), s.lead_unit());
     if (!o.fired) {
-      out[TimerKey(kDueTimerPrefix, o.deadline, o.kind, s.ticket_id())] = s.lead_unit();
+      out.emplace_back(TimerKey(kDueTimerPrefix, o.deadline, o.kind, s.ticket_id()),
+                       s.lead_unit());
     }
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
-}  // namespace
+void AppendTimerWrites(const TimerIndexEntries& before, const TimerIndexEntries& after,
+                       std::vector<store::ExtraWrite>* writes) {
+  // A merge of two sorted lists: keys only in `before` go, keys new or with
+  // another value in `after` are written.
+  auto old = before.begin();
+  for (const auto& [key, value] : after) {
+    for (; old != before.end() && old->first < key; ++old) {
+      writes->push_back({store::Family::kProjections, old->first, std::nullopt});
+    }
+    const bool same = old != before.end() && old->first == key && old->second == value;
+    if (old != before.end() && old->first == key) ++old;
+    if (!same) writes->push_back({store::Family::kProjections, key, value});
+  }
+  for (; old != before.end(); ++old) {
+    writes->push_back({store::Family::kProjections, old->first, std::nullopt});
+  }
+}
 
 void AppendTimerWrites(const TicketState* before, const TicketState& after,
                        std::vector<store::ExtraWrite>* writes) {
-  const std::map<std::string, std::string> old_entries =
-      before != nullptr ? Entries(*before) : std::map<std::string, std::string>();
-  const std::map<std::string, std::string> new_entries = Entries(after);
-  for (const auto& [key, value] : old_entries) {
-    if (!new_entries.contains(key)) {
-      writes->push_back({store::Family::kProjections, key, std::nullopt});
-    }
-  }
-  for (const auto& [key, value] : new_entries) {
-    auto old = old_entries.find(key);
-    if (old == old_entries.end() || old->second != value) {
-      writes->push_back({store::Family::kProjections, key, value});
-    }
-  }
+  AppendTimerWrites(before != nullptr ? IndexEntries(*before) : TimerIndexEntries(),
+                    IndexEntries(after), writes);
 }
 
 absl::Status ScanTimers(const store::EventLog& log, absl::string_view prefix,

@@ -15,6 +15,7 @@
 // Value: the lead unit owing the deadline (empty for the centre).
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -49,8 +50,18 @@ struct TimerEntry {
 // REPLIED, RATING while AWAITING_RATING.
 std::vector<Obligation> Obligations(const hotline::v1::TicketState& state);
 
-// Appends to `writes` what turns the index entries of `before` (nullptr for a
-// new ticket) into those of `after`.
+// The index entries (key, lead unit) of a ticket in `state`, sorted by key:
+// an `open/` entry per obligation, a `due/` entry per obligation not yet
+// reported missed.
+using TimerIndexEntries = std::vector<std::pair<std::string, std::string>>;
+TimerIndexEntries IndexEntries(const hotline::v1::TicketState& state);
+
+// Appends to `writes` what turns the index entries `before` into `after`.
+void AppendTimerWrites(const TimerIndexEntries& before, const TimerIndexEntries& after,
+                       std::vector<store::ExtraWrite>* writes);
+
+// The same for the entries of ticket states `before` (nullptr for a new
+// ticket) and `after`.
 void AppendTimerWrites(const hotline::v1::TicketState* before,
                        const hotline::v1::TicketState& after,
                        std::vector<store::ExtraWrite>* writes);

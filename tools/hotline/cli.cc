@@ -67,7 +67,7 @@ const std::vector<Subcommand>& Subcommands() {
   static const auto* const kAll = new std::vector<Subcommand>{
       ApplyCommand(),  ShowCommand(),   HistoryCommand(), ReportCommand(),
       SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
-      ImportCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
+      ImportCommand(), RebuildCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
       StatsCommand()};
   return *kAll;
 }

@@ -74,6 +74,7 @@ Subcommand PolicyCommand();
 Subcommand ReportCommand();
 Subcommand VerifyCommand();
 Subcommand ImportCommand();
+Subcommand RebuildCommand();
 Subcommand SimulateCommand();
 Subcommand BackupCommand();
 
