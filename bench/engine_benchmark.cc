@@ -4,6 +4,7 @@
 // from a ~1M-event log, each with its raw baseline in the same run.
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -122,32 +123,65 @@ void BM_EngineDurable64(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineDurable64)->Threads(64)->UseRealTime()->MinTime(2);
 
-// Target 3: every projection rebuilt from a ~1M-event simulated log, beside
-// a raw iterator over the same log's events.
-engine::Engine* BigLog() { return SimulatedYear(160000).engine; }
+// Target 3 and 4, and how their cost grows with the log: every projection
+// rebuilt, beside a raw iterator over the same log's events, and the
+// maintained monthly report; on the ~1M-event simulated year, and on the
+// store HOTLINE_BENCH_LARGE_LOG names when set (bench/run.sh makes a
+// ~10M-event one with `hotline simulate`).
+const SimulatedStore& Log1M() { return SimulatedYear(160000); }
 
-void BM_RawScanBigLog(benchmark::State& state) { RawScanEvents(state, SimulatedYear(160000)); }
-BENCHMARK(BM_RawScanBigLog)->Unit(benchmark::kMillisecond);
-
-void BM_RebuildAllProjections(benchmark::State& state) {
-  engine::Engine* e = BigLog();
-  for (auto _ : state) {
-    if (!e->RebuildProjections().ok()) state.SkipWithError("rebuild");
-  }
-  state.SetItemsProcessed(state.iterations() * e->log().head().sequence);
+void BM_RawScanLog(benchmark::State& state, const SimulatedStore& store) {
+  RawScanEvents(state, store);
 }
-BENCHMARK(BM_RebuildAllProjections)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-void BM_ReportMaintainedBigLog(benchmark::State& state) {
-  engine::Engine* e = BigLog();
+void BM_RebuildAllProjections(benchmark::State& state, const SimulatedStore& store) {
   for (auto _ : state) {
-    auto report = e->Report({"2022-06"});
+    if (!store.engine->RebuildProjections().ok()) state.SkipWithError("rebuild");
+  }
+  const uint64_t events = store.engine->log().head().sequence;
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(events));
+  state.counters["events"] = static_cast<double>(events);
+}
+
+void BM_ReportMaintained(benchmark::State& state, const SimulatedStore& store) {
+  if (!store.engine->CatchUpStatistics().ok()) state.SkipWithError("catch up");
+  for (auto _ : state) {
+    auto report = store.engine->Report({"2022-06"});
     if (!report.ok()) state.SkipWithError("report");
   }
+  state.counters["events"] = static_cast<double>(store.engine->log().head().sequence);
 }
-BENCHMARK(BM_ReportMaintainedBigLog)->Unit(benchmark::kMicrosecond);
+
+void RegisterLogBenchmarks(const std::string& label, const SimulatedStore& (*store)()) {
+  benchmark::RegisterBenchmark(("BM_RawScanLog/" + label).c_str(),
+                               [store](benchmark::State& s) { BM_RawScanLog(s, store()); })
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("BM_RebuildAllProjections/" + label).c_str(),
+                               [store](benchmark::State& s) {
+                                 BM_RebuildAllProjections(s, store());
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(1)
+      ->UseRealTime();  // two threads rebuild: wall time is the cost
+  benchmark::RegisterBenchmark(("BM_ReportMaintained/" + label).c_str(),
+                               [store](benchmark::State& s) { BM_ReportMaintained(s, store()); })
+      ->Unit(benchmark::kMicrosecond);
+}
 
 }  // namespace
 }  // namespace hotline::bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  hotline::bench::RegisterLogBenchmarks("1M", &hotline::bench::Log1M);
+  if (const char* large = std::getenv("HOTLINE_BENCH_LARGE_LOG")) {
+    static const std::string path = large;
+    hotline::bench::RegisterLogBenchmarks(
+        "large", []() -> const hotline::bench::SimulatedStore& {
+          return hotline::bench::ExistingStore(path);
+        });
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,5 +1,6 @@
 #include "bench/simulated_store.h"
 
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <vector>
@@ -30,6 +31,20 @@ const SimulatedStore& SimulatedYear(int tickets_per_year) {
     std::abort();
   }
   return stores->emplace(tickets_per_year, store).first->second;
+}
+
+const SimulatedStore& ExistingStore(const std::string& path) {
+  static auto* stores = new std::map<std::string, SimulatedStore>();
+  auto it = stores->find(path);
+  if (it != stores->end()) return it->second;
+  engine::EngineOptions options;
+  options.sync = false;
+  auto engine = engine::Engine::Open(path, options);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), engine.status().ToString().c_str());
+    std::abort();
+  }
+  return stores->emplace(path, SimulatedStore{path, engine->release()}).first->second;
 }
 
 void RawScanEvents(benchmark::State& state, const SimulatedStore& store) {

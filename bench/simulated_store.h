@@ -20,6 +20,10 @@ struct SimulatedStore {
 // simulate` traffic), statistics caught up.
 const SimulatedStore& SimulatedYear(int tickets_per_year);
 
+// The store at `path`, made earlier (by `hotline simulate`), opened once per
+// process with sync off.
+const SimulatedStore& ExistingStore(const std::string& path);
+
 // The benchmark body of a raw RocksDB iterator over the `events` family of
 // the store at `path` (opened read-only beside its engine); items are events.
 void RawScanEvents(benchmark::State& state, const SimulatedStore& store);

@@ -69,6 +69,10 @@ struct EngineOptions {
   // a ticket written shortly before decides without reading its stored
   // state. About 0.5 KiB each; 0 turns the cache off. Default 65,536.
   size_t ticket_cache_entries = 1 << 16;
+  // Events folded between two writes of a rebuild or a statistics catch-up:
+  // their memory is bounded by the tickets this many events touch.
+  // Default 50,000.
+  uint64_t rebuild_batch_events = 50000;
 };
 
 // What an executed command appended.
@@ -229,7 +233,7 @@ class Engine {
   Engine(EngineOptions options, std::unique_ptr<store::EventLog> log)
       : options_(std::move(options)),
         log_(std::move(log)),
-        stats_(std::make_unique<StatsProjection>(log_.get())),
+        stats_(std::make_unique<StatsProjection>(log_.get(), options_.rebuild_batch_events)),
         ticket_cache_(options_.ticket_cache_entries) {}
 
   absl::Status LoadDirectory();

@@ -6,6 +6,7 @@
 // (StatsProjection::CatchUp from an empty projection). Each reads and
 // decodes the log itself; sharing one decode would serialize them.
 
+#include <algorithm>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -19,8 +20,6 @@ namespace {
 
 using hotline::v1::TicketState;
 
-// Events applied between two writes of the rebuilt states.
-constexpr uint64_t kBatchEvents = 50000;
 constexpr char kCheckpointName[] = "tickets";
 
 // A ticket being rebuilt: its state, the timer entries stored for it (when
@@ -61,6 +60,7 @@ absl::Status Engine::RebuildTicketStates(
   // bounded by the tickets of one batch. A ticket seen again after it was
   // written is read back; a stream's first event needs no read.
   const uint64_t total = log_->head().sequence;
+  const uint64_t batch_events = std::max<uint64_t>(options_.rebuild_batch_events, 1);
   absl::flat_hash_map<std::string, Rebuilt> tickets;
   uint64_t batch = 1;
   auto write_back = [&](uint64_t through, bool all) -> absl::Status {
@@ -98,7 +98,7 @@ absl::Status Engine::RebuildTicketStates(
     }
     Evolve(envelope, &t.state);
     t.batch = batch;
-    if (record.sequence % kBatchEvents == 0) return write_back(record.sequence, false);
+    if (record.sequence % batch_events == 0) return write_back(record.sequence, false);
     return absl::OkStatus();
   }));
   return write_back(total, true);

@@ -15,8 +15,6 @@ constexpr char kCheckpoint[] = "stats";
 constexpr char kZoneKey[] = "stats/zone";
 constexpr char kMonthPrefix[] = "stats/m/";
 constexpr char kTrackPrefix[] = "stats/t/";
-// Events folded between two writes; bounds memory by one batch's tickets.
-constexpr uint64_t kBatchEvents = 20000;
 
 std::string MonthName(absl::CivilMonth m) { return absl::FormatCivilTime(m); }
 
@@ -168,7 +166,7 @@ absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
     return absl::OkStatus();
   }
   for (uint64_t from = checkpoint; from < head;) {
-    const uint64_t through = std::min(head, from + kBatchEvents);
+    const uint64_t through = std::min(head, from + batch_events_);
     Pending pending;
     HOTLINE_RETURN_IF_ERROR(Fold(from, through, zone, &pending, true));
     HOTLINE_RETURN_IF_ERROR(Flush(through, zone.name(), &pending));

@@ -18,6 +18,7 @@
 //
 // Thread safety: all methods may be called concurrently (one mutex).
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,7 +36,9 @@ namespace hotline::engine {
 
 class StatsProjection {
  public:
-  explicit StatsProjection(store::EventLog* log) : log_(log) {}
+  // Folds and writes `batch_events` events at a time (at least 1).
+  StatsProjection(store::EventLog* log, uint64_t batch_events)
+      : log_(log), batch_events_(std::max<uint64_t>(batch_events, 1)) {}
 
   // Folds every event after the checkpoint up to the head, with months taken
   // in `zone`. On a writable log the result is persisted (with the new
@@ -77,6 +80,7 @@ class StatsProjection {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   store::EventLog* log_;
+  const uint64_t batch_events_;
   mutable absl::Mutex mu_;
   Pending memory_ ABSL_GUARDED_BY(mu_);   // read-only logs: folded, not stored
   uint64_t memory_position_ ABSL_GUARDED_BY(mu_) = 0;

@@ -37,6 +37,10 @@ rocksdb::Options RocksOptions(const Options& options) {
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   // Point lookups (stream heads, command ids, state) skip files by bloom filter.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Index and filter blocks grow with the log; kept in the block cache they
+  // are bounded by it, so memory does not grow with the log's size.
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Projections delete as much as they write (a timer index entry lives only
   // while its deadline is owed): compact files dense with deletions so range
