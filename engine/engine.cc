@@ -71,6 +71,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(log)));
   HOTLINE_RETURN_IF_ERROR(engine->LoadDirectory());
+  HOTLINE_RETURN_IF_ERROR(engine->LoadRebuildMark());
   if (engine->options_.maintain_statistics &&
       engine->options_.mode == store::OpenMode::kReadWrite) {
     engine->stats_thread_ = std::thread([e = engine.get()] { e->MaintainStatistics(); });
@@ -145,6 +146,7 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   HOTLINE_RETURN_IF_ERROR(ValidateCommand(command));
   absl::StatusOr<ExecuteResult> result = absl::UnknownError("not executed");
   if (absl::Status time = CheckTime(command); !time.ok()) {
@@ -162,6 +164,13 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
                            log_->FindCommand(command.command_id()));
   if (seen.has_value()) return FromAppend(*seen);
   return result;
+}
+
+absl::Status Engine::CheckProjectionsComplete() const {
+  if (!projections_incomplete_) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      "the projections are being rebuilt, or a rebuild was interrupted: commands wait "
+      "until RebuildProjections (hotline rebuild) completes");
 }
 
 absl::StatusOr<std::optional<TicketState>> Engine::LoadTicket(

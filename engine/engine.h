@@ -111,7 +111,8 @@ class Engine {
   // Decides and applies one command. A command whose command_id was applied
   // before returns the original result (duplicate set) before any other
   // check and appends nothing. A refused command appends nothing and changes
-  // no projection.
+  // no projection. FAILED_PRECONDITION while a rebuild runs, or after one was
+  // interrupted until RebuildProjections completes.
   absl::StatusOr<ExecuteResult> Execute(const hotline::v1::Command& command);
 
   // The ticket's current state; NOT_FOUND for an unknown ticket.
@@ -163,7 +164,9 @@ class Engine {
   // ---- Projections ----------------------------------------------------------
 
   // Throws away the ticket-state projection, the timer index and the
-  // statistics projection and rebuilds them from the log alone, reporting
+  // statistics projection and rebuilds them from the log alone (a mark in
+  // the store makes commands refused until one completes, also across a
+  // crash), reporting
   // (events done, events total) to `progress` as it goes, and syncs the
   // store before returning OK. Must not run while commands execute. Uses a
   // second thread; memory is bounded by the tickets of two batches of
@@ -237,6 +240,13 @@ class Engine {
         ticket_cache_(options_.ticket_cache_entries) {}
 
   absl::Status LoadDirectory();
+  // Sets projections_incomplete_ and its durable mark, which only a
+  // completed RebuildProjections clears.
+  absl::Status MarkProjectionsIncomplete();
+  // Reads whether a rebuild was interrupted (projections_incomplete_).
+  absl::Status LoadRebuildMark();
+  // FAILED_PRECONDITION while projections_incomplete_.
+  absl::Status CheckProjectionsComplete() const;
   // RebuildProjections' pass over the log for ticket states and timers.
   absl::Status RebuildTicketStates(const std::function<void(uint64_t, uint64_t)>& progress);
   // The statistics thread's loop: fold new events until stop_.
@@ -266,6 +276,9 @@ class Engine {
   std::unique_ptr<StatsProjection> stats_;
   TicketCache ticket_cache_;
   std::atomic<bool> stop_{false};
+  // A rebuild is running or was interrupted: ticket states and timers may be
+  // missing, so commands and timer firings are refused.
+  std::atomic<bool> projections_incomplete_{false};
   std::thread stats_thread_;  // runs MaintainStatistics when maintained
 
   // Serializes directory commands, so each decides on the directory left by

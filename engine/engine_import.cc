@@ -71,6 +71,9 @@ absl::Status Engine::Import(const std::string& path, bool binary,
 
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> reader,
                            EnvelopeReader::Open(path, binary));
+  // Events without projections until the rebuild at the end: an import cut
+  // short leaves a store that refuses commands.
+  HOTLINE_RETURN_IF_ERROR(MarkProjectionsIncomplete());
   // Consecutive events of one command were one append; keep them so, so the
   // command-id records come out as they were.
   store::AppendRequest request;

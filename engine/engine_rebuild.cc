@@ -20,7 +20,9 @@ namespace {
 
 using hotline::v1::TicketState;
 
-constexpr char kCheckpointName[] = "tickets";
+// Set (1) from the start of a rebuild until it has written everything, so
+// that an engine opened on an interrupted rebuild refuses commands.
+constexpr char kRebuildingCheckpoint[] = "rebuilding";
 
 // A ticket being rebuilt: its state, the timer entries stored for it (when
 // an earlier write-back stored it), and the batch that last touched it.
@@ -38,6 +40,7 @@ absl::Status Engine::RebuildProjections(
     return absl::FailedPreconditionError("the engine is open read-only");
   }
   ticket_cache_.Clear();
+  HOTLINE_RETURN_IF_ERROR(MarkProjectionsIncomplete());
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kState, ""));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kOpenTimerPrefix));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kDueTimerPrefix));
@@ -49,7 +52,22 @@ absl::Status Engine::RebuildProjections(
   refold.join();
   HOTLINE_RETURN_IF_ERROR(tickets);
   HOTLINE_RETURN_IF_ERROR(statistics);
+  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kRebuildingCheckpoint, 0, {}));
+  HOTLINE_RETURN_IF_ERROR(log_->SyncWal());
+  projections_incomplete_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status Engine::MarkProjectionsIncomplete() {
+  projections_incomplete_ = true;
+  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kRebuildingCheckpoint, 1, {}));
   return log_->SyncWal();
+}
+
+absl::Status Engine::LoadRebuildMark() {
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t rebuilding, log_->ReadCheckpoint(kRebuildingCheckpoint));
+  projections_incomplete_ = rebuilding != 0;
+  return absl::OkStatus();
 }
 
 absl::Status Engine::RebuildTicketStates(
@@ -77,7 +95,7 @@ absl::Status Engine::RebuildTicketStates(
     }
     ++batch;
     if (progress) progress(through, total);
-    return log_->WriteCheckpoint(kCheckpointName, through, writes);
+    return log_->WriteCheckpoint(kRebuildingCheckpoint, 1, writes);
   };
   hotline::v1::EventEnvelope envelope;
   HOTLINE_RETURN_IF_ERROR(log_->Scan(1, total, [&](const store::Record& record) {

@@ -32,6 +32,7 @@ absl::StatusOr<std::vector<Engine::FiredTimer>> Engine::FireDueTimers(absl::Time
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   std::vector<TimerEntry> due;
   HOTLINE_RETURN_IF_ERROR(
       ScanTimers(*log_, kDueTimerPrefix, absl::InfinitePast(), now, limit, &due));

@@ -38,9 +38,15 @@ rocksdb::Options RocksOptions(const Options& options) {
   // Point lookups (stream heads, command ids, state) skip files by bloom filter.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Index and filter blocks grow with the log; kept in the block cache they
-  // are bounded by it, so memory does not grow with the log's size.
+  // are bounded by it, so memory does not grow with the log's size. They are
+  // partitioned, so that a lookup reads back a 4 KiB partition rather than
+  // a whole file's filter when the cache has evicted it.
   table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_top_level_index_and_filter = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Projections delete as much as they write (a timer index entry lives only
   // while its deadline is owed): compact files dense with deletions so range
@@ -85,7 +91,14 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
        {rocksdb::kDefaultColumnFamilyName.c_str(), kEventsFamily,
         kStreamsFamily, kCommandsFamily, kStateFamily, kProjectionsFamily,
         kMetaFamily}) {
-    families.emplace_back(name, rocksdb::ColumnFamilyOptions(ro));
+    rocksdb::ColumnFamilyOptions family(ro);
+    if (name == std::string_view(kCommandsFamily) || name == std::string_view(kStateFamily)) {
+      // Point lookups that mostly miss (a new command id, a new ticket): a
+      // bloom filter over the memtable answers them without a skiplist search.
+      family.memtable_whole_key_filtering = true;
+      family.memtable_prefix_bloom_size_ratio = 0.05;
+    }
+    families.emplace_back(name, family);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

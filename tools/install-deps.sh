@@ -8,6 +8,7 @@ packages=(
   libabsl-dev libprotobuf-dev protobuf-compiler librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   tzdata
+  time  # /usr/bin/time -v: peak memory in bench/run.sh
 )
 
 missing=()
