@@ -3,13 +3,13 @@
 //
 // Two passes over the log run at once, one per core: this thread rebuilds
 // the ticket states and the timer index, a second refolds the statistics
-// (StatsProjection::CatchUp from an empty projection). Each reads and
+// (StatsProjection::Refold). Each reads and
 // decodes the log itself; sharing one decode would serialize them.
 
 #include <algorithm>
 #include <thread>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "engine/engine.h"
 #include "engine/event_codec.h"
 #include "engine/evolve.h"
@@ -23,6 +23,8 @@ using hotline::v1::TicketState;
 // Set (1) from the start of a rebuild until it has written everything, so
 // that an engine opened on an interrupted rebuild refuses commands.
 constexpr char kRebuildingCheckpoint[] = "rebuilding";
+// Batches an open ticket stays in memory after the last one that touched it.
+constexpr uint64_t kHeldBatches = 4;
 
 // A ticket being rebuilt: its state, the timer entries stored for it (when
 // an earlier write-back stored it), and the batch that last touched it.
@@ -44,10 +46,10 @@ absl::Status Engine::RebuildProjections(
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kState, ""));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kOpenTimerPrefix));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kDueTimerPrefix));
-  HOTLINE_RETURN_IF_ERROR(stats_->Reset());
-
   absl::Status statistics;
-  std::thread refold([this, &statistics] { statistics = CatchUpStatistics(); });
+  std::thread refold([this, &statistics] {
+    statistics = stats_->Refold(directory()->policy().calendar().zone());
+  });
   absl::Status tickets = RebuildTicketStates(progress);
   refold.join();
   HOTLINE_RETURN_IF_ERROR(tickets);
@@ -72,20 +74,25 @@ absl::Status Engine::LoadRebuildMark() {
 
 absl::Status Engine::RebuildTicketStates(
     const std::function<void(uint64_t, uint64_t)>& progress) {
-  // Tickets are kept in memory while batches of events touch them and
-  // written when a batch passes without touching them (or at the end), so
-  // a ticket is written about once however many events it has. Memory is
-  // bounded by the tickets of one batch. A ticket seen again after it was
+  // Tickets are held in memory and written when they leave it: at the end
+  // of the first batch that did not touch them once closed, or of the
+  // kHeldBatches-th batch without an event of theirs while open (open
+  // tickets come back: a reply days after the dispatch). So a ticket is
+  // written about once however many events it has, and memory is bounded by
+  // the tickets of kHeldBatches batches. A ticket seen again after it was
   // written is read back; a stream's first event needs no read.
   const uint64_t total = log_->head().sequence;
   const uint64_t batch_events = std::max<uint64_t>(options_.rebuild_batch_events, 1);
-  absl::flat_hash_map<std::string, Rebuilt> tickets;
+  // Nodes, not a flat table: a held ticket is large, and a flat table's
+  // empty slots would each take its size.
+  absl::node_hash_map<std::string, Rebuilt> tickets;
   uint64_t batch = 1;
   auto write_back = [&](uint64_t through, bool all) -> absl::Status {
     std::vector<store::ExtraWrite> writes;
     for (auto it = tickets.begin(); it != tickets.end();) {
       Rebuilt& t = it->second;
-      if (!all && t.batch == batch) {
+      const bool closed = t.state.state() == hotline::v1::TicketStatus::CLOSED;
+      if (!all && (t.batch == batch || (!closed && t.batch + kHeldBatches > batch))) {
         ++it;
         continue;
       }

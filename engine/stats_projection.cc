@@ -16,6 +16,9 @@ constexpr char kZoneKey[] = "stats/zone";
 constexpr char kMonthPrefix[] = "stats/m/";
 constexpr char kTrackPrefix[] = "stats/t/";
 
+// Batches a ticket record stays held after the last one that touched it.
+constexpr uint64_t kHeldBatches = 4;
+
 std::string MonthName(absl::CivilMonth m) { return absl::FormatCivilTime(m); }
 
 std::string RowStorageKey(absl::CivilMonth month, const RowKey& row) {
@@ -99,25 +102,28 @@ absl::Status StatsProjection::Fold(uint64_t from, uint64_t through, absl::TimeZo
   return log_->Scan(from + 1, through, [&](const store::Record& record) -> absl::Status {
     if (record.stream_id.starts_with('$')) return absl::OkStatus();
     auto [it, inserted] = pending->tracks.try_emplace(record.stream_id);
+    HeldTrack& held = it->second;
     // A stream's first event starts its ticket: nothing stored to read.
     if (inserted && load_stored && record.stream_version > 1) {
       HOTLINE_ASSIGN_OR_RETURN(
           std::optional<std::string> stored,
           log_->Get(store::Family::kProjections, kTrackPrefix + record.stream_id));
-      if (stored.has_value() && !it->second.ParseFromString(*stored)) {
+      if (stored.has_value() && !held.track.ParseFromString(*stored)) {
         return absl::DataLossError(
             absl::StrCat("stats record of ticket ", record.stream_id, " does not parse"));
       }
     }
     envelope.Clear();
     HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-    FoldStatsEvent(envelope, &it->second, &sink);
+    FoldStatsEvent(envelope, &held.track, &sink);
+    held.batch = pending->batch;
+    held.dirty = true;
     return absl::OkStatus();
   });
 }
 
 absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_name,
-                                    Pending* pending) {
+                                    bool last, Pending* pending) {
   std::vector<store::ExtraWrite> writes;
   for (const auto& [month_row, delta] : pending->rows) {
     const std::string key = RowStorageKey(month_row.first, month_row.second);
@@ -130,11 +136,26 @@ absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_na
     for (int i = 0; i < kCounterCount; ++i) sum[i] += delta[i];
     writes.push_back({store::Family::kProjections, key, EncodeCounters(sum)});
   }
-  for (const auto& [id, track] : pending->tracks) {
-    writes.push_back({store::Family::kProjections, kTrackPrefix + id, track.SerializeAsString()});
+  // Records touched lately stay held, so that the next batches need not
+  // read them back. A changed record is stored with this checkpoint (a crash
+  // loses nothing folded), or under Refold when it leaves memory.
+  for (auto it = pending->tracks.begin(); it != pending->tracks.end();) {
+    HeldTrack& held = it->second;
+    const bool keep = !last && held.batch + kHeldBatches > pending->batch;
+    if (held.dirty && (!keep || !pending->write_on_eviction)) {
+      writes.push_back(
+          {store::Family::kProjections, kTrackPrefix + it->first, held.track.SerializeAsString()});
+      held.dirty = false;
+    }
+    if (keep) {
+      ++it;
+    } else {
+      pending->tracks.erase(it++);
+    }
   }
   writes.push_back({store::Family::kProjections, kZoneKey, zone_name});
-  *pending = Pending();
+  pending->rows.clear();
+  ++pending->batch;
   return log_->WriteCheckpoint(kCheckpoint, through, writes);
 }
 
@@ -150,8 +171,7 @@ absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
           "the statistics projection counts months in ", stored_zone.value_or("?"),
           ", the policy now in ", zone.name()));
     }
-    HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, "stats/"));
-    HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kCheckpoint, 0, {}));
+    HOTLINE_RETURN_IF_ERROR(ResetLocked());
     checkpoint = 0;
   }
   const uint64_t head = log_->head().sequence;
@@ -165,20 +185,32 @@ absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
     memory_position_ = std::max(memory_position_, head);
     return absl::OkStatus();
   }
-  for (uint64_t from = checkpoint; from < head;) {
+  Pending pending;
+  return FoldAndStore(checkpoint, head, zone, &pending);
+}
+
+absl::Status StatsProjection::FoldAndStore(uint64_t from, uint64_t head, absl::TimeZone zone,
+                                           Pending* pending) {
+  while (from < head) {
     const uint64_t through = std::min(head, from + batch_events_);
-    Pending pending;
-    HOTLINE_RETURN_IF_ERROR(Fold(from, through, zone, &pending, true));
-    HOTLINE_RETURN_IF_ERROR(Flush(through, zone.name(), &pending));
+    HOTLINE_RETURN_IF_ERROR(Fold(from, through, zone, pending, true));
+    HOTLINE_RETURN_IF_ERROR(Flush(through, zone.name(), through == head, pending));
     from = through;
   }
   return absl::OkStatus();
 }
 
-absl::Status StatsProjection::Reset() {
-  absl::MutexLock lock(&mu_);
+absl::Status StatsProjection::ResetLocked() {
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, "stats/"));
   return log_->WriteCheckpoint(kCheckpoint, 0, {});
+}
+
+absl::Status StatsProjection::Refold(absl::TimeZone zone) {
+  absl::MutexLock lock(&mu_);
+  HOTLINE_RETURN_IF_ERROR(ResetLocked());
+  Pending pending;
+  pending.write_on_eviction = true;
+  return FoldAndStore(0, log_->head().sequence, zone, &pending);
 }
 
 uint64_t StatsProjection::position() const {
@@ -245,7 +277,7 @@ absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone 
         ++stored_tracks;
         const std::string id(key.substr(sizeof(kTrackPrefix) - 1));
         auto it = fresh.tracks.find(id);
-        if (it == fresh.tracks.end() || it->second.SerializeAsString() != value) {
+        if (it == fresh.tracks.end() || it->second.track.SerializeAsString() != value) {
           faults.push_back(absl::StrCat("stats record of ticket ", id, " differs from a rebuild"));
         }
         return absl::OkStatus();

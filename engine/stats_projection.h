@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
@@ -48,9 +48,12 @@ class StatsProjection {
   // ones report FAILED_PRECONDITION, and callers fall back to the log).
   absl::Status CatchUp(absl::TimeZone zone);
 
-  // Throws the projection away (checkpoint 0); the next CatchUp refolds the
-  // log from the start. Writable logs only.
-  absl::Status Reset();
+  // Throws the projection away and refolds the whole log in `zone` now, for
+  // Engine::RebuildProjections. Faster than Reset + CatchUp: a ticket's
+  // record is written once, when it leaves memory, not with every batch —
+  // so until it returns OK the stored records are incomplete, which only a
+  // rebuild (its store marked incomplete meanwhile) may allow.
+  absl::Status Refold(absl::TimeZone zone);
 
   // The log position folded in so far.
   uint64_t position() const;
@@ -65,10 +68,21 @@ class StatsProjection {
   absl::StatusOr<std::vector<std::string>> Verify(absl::TimeZone zone) const;
 
  private:
-  // Counter deltas and ticket records folded but not (yet) stored.
+  // A ticket's record while a catch-up holds it: `dirty` until stored,
+  // `batch` the last batch that folded an event of it.
+  struct HeldTrack {
+    hotline::v1::StatsTrack track;
+    uint64_t batch = 0;
+    bool dirty = false;
+  };
+  // Counter deltas not yet stored, and the ticket records held in memory.
   struct Pending {
     std::map<std::pair<absl::CivilMonth, RowKey>, Counters> rows;  // (month, row)
-    absl::flat_hash_map<std::string, hotline::v1::StatsTrack> tracks;
+    absl::node_hash_map<std::string, HeldTrack> tracks;  // nodes: see engine_rebuild.cc
+    uint64_t batch = 0;  // the batch being folded
+    // Store a changed record only when it leaves memory (Refold), rather
+    // than with each batch's checkpoint.
+    bool write_on_eviction = false;
   };
   class Sink;
 
@@ -76,8 +90,14 @@ class StatsProjection {
   // from it through `load`.
   absl::Status Fold(uint64_t from, uint64_t through, absl::TimeZone zone, Pending* pending,
                     bool load_stored) const;
-  absl::Status Flush(uint64_t through, const std::string& zone_name, Pending* pending)
+  // Folds (from, head] in batches, storing each.
+  absl::Status FoldAndStore(uint64_t from, uint64_t head, absl::TimeZone zone, Pending* pending)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ResetLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores the rows and the records due (all of them when `last`) with the
+  // checkpoint `through`.
+  absl::Status Flush(uint64_t through, const std::string& zone_name, bool last,
+                     Pending* pending) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   store::EventLog* log_;
   const uint64_t batch_events_;
