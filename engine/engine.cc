@@ -186,19 +186,21 @@ absl::StatusOr<std::optional<TicketState>> Engine::LoadTicket(
   return state;
 }
 
-absl::StatusOr<std::optional<TicketState>> Engine::TicketForDecision(
+absl::StatusOr<std::shared_ptr<const TicketState>> Engine::TicketForDecision(
     const std::string& ticket_id, bool stored) {
   if (!stored) {
-    if (std::optional<TicketState> cached = ticket_cache_.Find(ticket_id)) return cached;
+    if (std::shared_ptr<const TicketState> cached = ticket_cache_.Find(ticket_id)) return cached;
   }
-  return LoadTicket(ticket_id);
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> loaded, LoadTicket(ticket_id));
+  if (!loaded.has_value()) return nullptr;
+  return std::make_shared<const TicketState>(*std::move(loaded));
 }
 
 absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& command) {
   for (int attempt = 1;; ++attempt) {
-    HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> ticket,
+    HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
                              TicketForDecision(command.ticket_id(), attempt > 1));
-    const uint64_t version = ticket.has_value() ? ticket->version() : 0;
+    const uint64_t version = ticket != nullptr ? ticket->version() : 0;
     if (command.has_expected_version() && command.expected_version() != version) {
       return absl::AbortedError(absl::StrCat("ticket '", command.ticket_id(),
                                              "' is at version ", version, ", expected ",
@@ -209,11 +211,11 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& comman
       HOTLINE_ASSIGN_OR_RETURN(primary, LoadTicket(command.merge().primary_ticket_id()));
     }
     const std::shared_ptr<const Directory> dir = directory();
-    DecideInput input{&command, ticket ? &*ticket : nullptr,
-                      primary ? &*primary : nullptr, dir.get()};
+    DecideInput input{&command, ticket.get(), primary ? &*primary : nullptr, dir.get()};
     HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
 
-    absl::StatusOr<store::AppendResult> appended = AppendTicketEvents(command, ticket, events);
+    absl::StatusOr<store::AppendResult> appended =
+        AppendTicketEvents(command, ticket.get(), events);
     // The ticket moved on between reading and appending: decide again on the
     // new state, unless the caller pinned the version it saw.
     if (appended.status().code() == absl::StatusCode::kAborted &&
@@ -226,21 +228,20 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& comman
 }
 
 absl::StatusOr<store::AppendResult> Engine::AppendTicketEvents(
-    const Command& command, const std::optional<TicketState>& ticket,
-    const std::vector<Event>& events) {
-  const uint64_t version = ticket.has_value() ? ticket->version() : 0;
-  TicketState next = ticket.value_or(TicketState());
+    const Command& command, const TicketState* ticket, const std::vector<Event>& events) {
+  const uint64_t version = ticket != nullptr ? ticket->version() : 0;
+  auto next = std::make_shared<TicketState>(ticket != nullptr ? *ticket : TicketState());
   store::AppendRequest request;
   request.stream_id = command.ticket_id();
   request.expected_version = version;
   request.command_id = command.command_id();
-  request.payloads = Envelopes(command, events, options_.clock(), version, &next);
-  AppendTimerWrites(ticket ? &*ticket : nullptr, next, &request.extra_writes);
+  request.payloads = Envelopes(command, events, options_.clock(), version, next.get());
+  AppendTimerWrites(ticket, *next, &request.extra_writes);
   request.extra_writes.push_back(
-      {store::Family::kState, command.ticket_id(), next.SerializeAsString()});
+      {store::Family::kState, command.ticket_id(), next->SerializeAsString()});
   absl::StatusOr<store::AppendResult> appended = log_->Append(request);
   if (appended.ok() && !appended->duplicate) {
-    ticket_cache_.Put(next);
+    ticket_cache_.Put(std::move(next));
   } else if (!appended.ok()) {
     ticket_cache_.Erase(command.ticket_id());  // may have been stale
   }

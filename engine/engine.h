@@ -254,18 +254,17 @@ class Engine {
   absl::Status CheckTime(const hotline::v1::Command& command) const;
   absl::StatusOr<ExecuteResult> ExecuteTicketCommand(const hotline::v1::Command& command);
   // Appends `events` for command.ticket_id() at version `ticket`'s (0 when
-  // absent), with the ticket's new state and timer index changes in the same
-  // batch. ABORTED when the ticket moved on meanwhile.
+  // nullptr), with the ticket's new state and timer index changes in the
+  // same batch. ABORTED when the ticket moved on meanwhile.
   absl::StatusOr<store::AppendResult> AppendTicketEvents(
-      const hotline::v1::Command& command,
-      const std::optional<hotline::v1::TicketState>& ticket,
+      const hotline::v1::Command& command, const hotline::v1::TicketState* ticket,
       const std::vector<hotline::v1::Event>& events);
   // Fires one timer; nullopt when the ticket no longer owes it.
   absl::StatusOr<std::optional<ExecuteResult>> FireTimer(const TimerEntry& timer);
   absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
   // The state a command decides on: the cached one unless `stored` asks for
-  // the stored one (after an ABORTED append), nullopt when none.
-  absl::StatusOr<std::optional<hotline::v1::TicketState>> TicketForDecision(
+  // the stored one (after an ABORTED append), nullptr when none.
+  absl::StatusOr<std::shared_ptr<const hotline::v1::TicketState>> TicketForDecision(
       const std::string& ticket_id, bool stored);
   // The stored state of a ticket, nullopt when none.
   absl::StatusOr<std::optional<hotline::v1::TicketState>> LoadTicket(

@@ -46,9 +46,9 @@ absl::StatusOr<std::vector<Engine::FiredTimer>> Engine::FireDueTimers(absl::Time
 
 absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry& timer) {
   for (int attempt = 1;; ++attempt) {
-    HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> ticket,
+    HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
                              TicketForDecision(timer.ticket_id, attempt > 1));
-    if (!ticket.has_value()) {
+    if (ticket == nullptr) {
       return absl::DataLossError(
           absl::StrCat("timer index names unknown ticket '", timer.ticket_id, "'"));
     }
@@ -74,7 +74,8 @@ absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry&
       events.emplace_back().mutable_ticket_closed()->set_reason(
           hotline::v1::CloseReason::RATING_EXPIRED);
     }
-    absl::StatusOr<store::AppendResult> appended = AppendTicketEvents(command, ticket, events);
+    absl::StatusOr<store::AppendResult> appended =
+        AppendTicketEvents(command, ticket.get(), events);
     if (appended.status().code() == absl::StatusCode::kAborted && attempt < kMaxAttempts) {
       continue;
     }

@@ -8,26 +8,27 @@ TicketCache::Shard& TicketCache::ShardOf(absl::string_view ticket_id) const {
   return shards_[absl::HashOf(ticket_id) % kShards];
 }
 
-std::optional<hotline::v1::TicketState> TicketCache::Find(absl::string_view ticket_id) const {
-  if (per_shard_ == 0) return std::nullopt;
+std::shared_ptr<const hotline::v1::TicketState> TicketCache::Find(
+    absl::string_view ticket_id) const {
+  if (per_shard_ == 0) return nullptr;
   Shard& shard = ShardOf(ticket_id);
   absl::MutexLock lock(&shard.mu);
   auto it = shard.states.find(ticket_id);
-  if (it == shard.states.end()) return std::nullopt;
-  return it->second;
+  return it == shard.states.end() ? nullptr : it->second;
 }
 
-void TicketCache::Put(const hotline::v1::TicketState& state) {
+void TicketCache::Put(std::shared_ptr<const hotline::v1::TicketState> state) {
   if (per_shard_ == 0) return;
-  Shard& shard = ShardOf(state.ticket_id());
+  Shard& shard = ShardOf(state->ticket_id());
   absl::MutexLock lock(&shard.mu);
-  auto it = shard.states.find(state.ticket_id());
+  auto it = shard.states.find(state->ticket_id());
   if (it != shard.states.end()) {
-    if (it->second.version() < state.version()) it->second = state;
+    if (it->second->version() < state->version()) it->second = std::move(state);
     return;
   }
   if (shard.states.size() >= per_shard_) shard.states.clear();
-  shard.states.emplace(state.ticket_id(), state);
+  const std::string& id = state->ticket_id();
+  shard.states.emplace(id, std::move(state));
 }
 
 void TicketCache::Erase(absl::string_view ticket_id) {

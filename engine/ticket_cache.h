@@ -16,7 +16,7 @@
 
 #include <array>
 #include <cstddef>
-#include <optional>
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -32,12 +32,13 @@ class TicketCache {
   // Holds at most about `capacity` states; 0 turns the cache off.
   explicit TicketCache(size_t capacity) : per_shard_(capacity / kShards) {}
 
-  // A copy of the cached state of `ticket_id`, nullopt when none.
-  std::optional<hotline::v1::TicketState> Find(absl::string_view ticket_id) const;
+  // The cached state of `ticket_id`, nullptr when none. Shared, never
+  // changed: a later Put replaces the pointer.
+  std::shared_ptr<const hotline::v1::TicketState> Find(absl::string_view ticket_id) const;
 
   // Records `state` as the latest of its ticket unless a later version is
   // cached already (racing writers may finish out of order).
-  void Put(const hotline::v1::TicketState& state);
+  void Put(std::shared_ptr<const hotline::v1::TicketState> state);
 
   // Forgets `ticket_id`.
   void Erase(absl::string_view ticket_id);
@@ -49,7 +50,8 @@ class TicketCache {
   static constexpr size_t kShards = 16;
   struct Shard {
     mutable absl::Mutex mu;
-    absl::flat_hash_map<std::string, hotline::v1::TicketState> states ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<std::string, std::shared_ptr<const hotline::v1::TicketState>> states
+        ABSL_GUARDED_BY(mu);
   };
   Shard& ShardOf(absl::string_view ticket_id) const;
 

@@ -92,8 +92,9 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
         kStreamsFamily, kCommandsFamily, kStateFamily, kProjectionsFamily,
         kMetaFamily}) {
     rocksdb::ColumnFamilyOptions family(ro);
-    if (name == std::string_view(kCommandsFamily) || name == std::string_view(kStateFamily)) {
-      // Point lookups that mostly miss (a new command id, a new ticket): a
+    if (name == std::string_view(kCommandsFamily) || name == std::string_view(kStateFamily) ||
+        name == std::string_view(kStreamsFamily)) {
+      // Point lookups that mostly miss (a new command id, ticket, stream): a
       // bloom filter over the memtable answers them without a skiplist search.
       family.memtable_whole_key_filtering = true;
       family.memtable_prefix_bloom_size_ratio = 0.05;
@@ -236,6 +237,31 @@ absl::StatusOr<uint64_t> EventLog::StreamVersion(
     return 0;
   }
   return DecodeFixed64BE(key.data() + stream_id.size() + 1);
+}
+
+absl::StatusOr<bool> EventLog::StreamHasVersion(absl::string_view stream_id,
+                                                uint64_t version) const {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_,
+                               StreamKey(stream_id, version), &value);
+  if (s.IsNotFound()) return false;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading the stream index"));
+  return true;
+}
+
+absl::StatusOr<uint64_t> EventLog::StreamVersionExpecting(absl::string_view stream_id,
+                                                          uint64_t expected) const {
+  // Versions are gapless: the stream is at `expected` when it has that
+  // entry (or expected is 0) and not the next. Point lookups, which bloom
+  // filters answer for a new stream without reading a block; an iterator
+  // would seek in every level.
+  HOTLINE_ASSIGN_OR_RETURN(bool next, StreamHasVersion(stream_id, expected + 1));
+  if (!next) {
+    if (expected == 0) return expected;
+    HOTLINE_ASSIGN_OR_RETURN(bool at, StreamHasVersion(stream_id, expected));
+    if (at) return expected;
+  }
+  return StreamVersion(stream_id);
 }
 
 absl::StatusOr<Record> EventLog::Read(uint64_t sequence) const {

@@ -241,6 +241,12 @@ class EventLog {
            std::vector<rocksdb::ColumnFamilyHandle*> handles);
 
   absl::Status LoadHead();
+  // The stream's version, found by point lookups when it is `expected` (the
+  // common case: a new stream, or one whose writer read its version), by
+  // StreamVersion otherwise.
+  absl::StatusOr<uint64_t> StreamVersionExpecting(absl::string_view stream_id,
+                                                  uint64_t expected) const;
+  absl::StatusOr<bool> StreamHasVersion(absl::string_view stream_id, uint64_t version) const;
   absl::Status ValidateRequest(const AppendRequest& request) const;
   // Commits the given appends as one group. Called only by the group leader.
   void CommitGroup(const std::vector<PendingAppend*>& group);

@@ -134,7 +134,9 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
                cached != stream_cache_.end()) {
       version = cached->second;
     } else {
-      absl::StatusOr<uint64_t> stored = StreamVersion(req.stream_id);
+      absl::StatusOr<uint64_t> stored =
+          req.expected_version ? StreamVersionExpecting(req.stream_id, *req.expected_version)
+                               : StreamVersion(req.stream_id);
       if (!stored.ok()) {
         p->result = stored.status();
         continue;
