@@ -3,6 +3,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "gtest/gtest.h"
 
 namespace hotline::testing {
 
@@ -22,6 +26,17 @@ Child SpawnSelf(std::vector<std::string> args, bool pipe_to_parent) {
   }
   if (pipe_to_parent) close(fds[1]);
   return {pid, fds[0]};
+}
+
+int MainWithPipedChild(int argc, char** argv, const char* flag,
+                       int (*child)(const std::string& path, int fd)) {
+  if (argc == 4 && std::strcmp(argv[1], flag) == 0) {
+    int fd = 0;
+    if (!absl::SimpleAtoi(argv[3], &fd)) return 2;
+    return child(argv[2], fd);
+  }
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
 }
 
 }  // namespace hotline::testing

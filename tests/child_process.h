@@ -21,6 +21,12 @@ struct Child {
 };
 Child SpawnSelf(std::vector<std::string> args, bool pipe_to_parent);
 
+// main() of a test binary whose child mode reports on a pipe: run as
+// `BINARY flag PATH FD` (SpawnSelf({flag, PATH}, true)) it returns
+// child(PATH, FD); otherwise it runs the tests.
+int MainWithPipedChild(int argc, char** argv, const char* flag,
+                       int (*child)(const std::string& path, int fd));
+
 }  // namespace hotline::testing
 
 #endif  // HOTLINE_TESTS_CHILD_PROCESS_H_

@@ -7,12 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <map>
 #include <random>
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine.h"
 #include "engine/time_util.h"
@@ -121,11 +119,6 @@ TEST(TimersCrashTest, FiringIsExactlyOnceAcrossKills) {
 }  // namespace hotline::engine
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::strcmp(argv[1], hotline::engine::kChildFlag) == 0) {
-    int fd = 0;
-    if (!absl::SimpleAtoi(argv[3], &fd)) return 2;
-    return hotline::engine::RunChild(argv[2], fd);
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+  return hotline::testing::MainWithPipedChild(argc, argv, hotline::engine::kChildFlag,
+                                              &hotline::engine::RunChild);
 }
