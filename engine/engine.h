@@ -164,13 +164,13 @@ class Engine {
   // ---- Projections ----------------------------------------------------------
 
   // Throws away the ticket-state projection, the timer index and the
-  // statistics projection and rebuilds them from the log alone (a mark in
-  // the store makes commands refused until one completes, also across a
-  // crash), reporting
+  // statistics projection and rebuilds them from the log alone, reporting
   // (events done, events total) to `progress` as it goes, and syncs the
-  // store before returning OK. Must not run while commands execute. Uses a
-  // second thread; memory is bounded by the tickets of two batches of
-  // events, not by the log.
+  // store before returning OK. Until one completes, a mark in the store
+  // makes Execute and FireDueTimers refuse (FAILED_PRECONDITION), also
+  // after a crash. Must not run while commands execute. Uses a second
+  // thread; memory is bounded by the tickets of a few batches of
+  // rebuild_batch_events events, not by the log.
   absl::Status RebuildProjections(
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
 

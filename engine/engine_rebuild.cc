@@ -3,8 +3,8 @@
 //
 // Two passes over the log run at once, one per core: this thread rebuilds
 // the ticket states and the timer index, a second refolds the statistics
-// (StatsProjection::Refold). Each reads and
-// decodes the log itself; sharing one decode would serialize them.
+// (StatsProjection::Refold). Each reads and decodes the log itself; sharing
+// one decode would serialize them.
 
 #include <algorithm>
 #include <thread>
