@@ -277,6 +277,8 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& com
 }
 
 absl::StatusOr<TicketState> Engine::GetTicket(const std::string& ticket_id) const {
+  // The stored state may be partial; the stream is not.
+  if (projections_incomplete_) return GetTicketAsOf(ticket_id, absl::InfiniteFuture());
   HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> state, LoadTicket(ticket_id));
   if (!state.has_value()) {
     return absl::NotFoundError(absl::StrCat("no ticket '", ticket_id, "'"));

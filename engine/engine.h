@@ -115,7 +115,9 @@ class Engine {
   // interrupted until RebuildProjections completes.
   absl::StatusOr<ExecuteResult> Execute(const hotline::v1::Command& command);
 
-  // The ticket's current state; NOT_FOUND for an unknown ticket.
+  // The ticket's current state; NOT_FOUND for an unknown ticket. Replayed
+  // from its stream while the projections are incomplete (a rebuild runs or
+  // was interrupted).
   absl::StatusOr<hotline::v1::TicketState> GetTicket(const std::string& ticket_id) const;
 
   // The ticket's state as it stood at `as_of`: its events with at <= as_of
@@ -151,6 +153,8 @@ class Engine {
 
   // Deadlines before `t` not yet reported missed (what FireDueTimers(t)
   // would fire), earliest first. From the index: O(log n + k).
+  // FAILED_PRECONDITION while the projections are incomplete, as for
+  // OpenDeadlines.
   absl::StatusOr<std::vector<TimerEntry>> DueBefore(absl::Time t) const;
 
   // Deadlines owed now whose instant lies in [from, to), earliest first,
@@ -183,7 +187,8 @@ class Engine {
   // The monthly report of metrics.md. The default query (no as_of, up to the
   // head) answers from the maintained statistics projection, first folding
   // in what was committed since its checkpoint; any other query, or
-  // `rebuild`, recomputes it from the log alone (ReportFromLog). Both give
+  // `rebuild`, or any query while the projections are incomplete, recomputes
+  // it from the log alone (ReportFromLog). Both give
   // byte-identical printed reports. INVALID_ARGUMENT for a malformed month
   // or an up_to_sequence past the head. Consistent when no command commits
   // while it runs.

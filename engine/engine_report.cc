@@ -22,7 +22,9 @@ absl::StatusOr<MonthlyReport> Engine::Report(const ReportQuery& query, bool rebu
   const uint64_t head = log_->head().sequence;
   const bool default_query =
       !query.as_of.has_value() && query.up_to_sequence.value_or(head) == head;
-  if (rebuild || !default_query) return ReportFromLog(*log_, query);
+  // While a rebuild runs or after one was interrupted, the projections may
+  // be partial: the log alone answers.
+  if (rebuild || !default_query || projections_incomplete_) return ReportFromLog(*log_, query);
 
   HOTLINE_ASSIGN_OR_RETURN(absl::CivilMonth month, ParseMonth(query.month));
   const std::shared_ptr<const Directory> dir = directory();

@@ -87,6 +87,7 @@ absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry&
 }
 
 absl::StatusOr<std::vector<TimerEntry>> Engine::DueBefore(absl::Time t) const {
+  HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   std::vector<TimerEntry> out;
   HOTLINE_RETURN_IF_ERROR(
       ScanTimers(*log_, kDueTimerPrefix, absl::InfinitePast(), t, SIZE_MAX, &out));
@@ -95,6 +96,7 @@ absl::StatusOr<std::vector<TimerEntry>> Engine::DueBefore(absl::Time t) const {
 
 absl::StatusOr<std::vector<TimerEntry>> Engine::OpenDeadlines(absl::Time from,
                                                               absl::Time to) const {
+  HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   std::vector<TimerEntry> out;
   HOTLINE_RETURN_IF_ERROR(ScanTimers(*log_, kOpenTimerPrefix, from, to, SIZE_MAX, &out));
   return out;

@@ -85,6 +85,18 @@ TEST(RebuildCrashTest, AnInterruptedRebuildRefusesCommandsUntilOneCompletes) {
   EXPECT_NE(refused.status().message().find("rebuild"), std::string::npos);
   EXPECT_EQ((*engine)->FireDueTimers(clock.Now()).status().code(),
             absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*engine)->DueBefore(clock.Now()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Reads do not trust the partial projections: a ticket is replayed from
+  // its stream, a report folded from the log.
+  auto replayed = (*engine)->GetTicket(urge.ticket_id());
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->SerializeAsString(),
+            (*engine)->GetTicketAsOf(urge.ticket_id(), absl::InfiniteFuture())->SerializeAsString());
+  auto report = (*engine)->Report({"2022-05"});
+  auto from_log = (*engine)->Report({"2022-05"}, /*rebuild=*/true);
+  ASSERT_TRUE(report.ok() && from_log.ok());
+  EXPECT_EQ(ReportJson(*report), ReportJson(*from_log));
 
   ASSERT_TRUE((*engine)->RebuildProjections().ok());
   verify = (*engine)->Verify();
