@@ -5,8 +5,9 @@
 // Options::max_group_bytes), checks each append against the log as it will
 // be after the appends before it in the group, builds one WriteBatch and
 // writes it with one fsync. The others sleep until the leader marks them
-// done. Only a leader touches the head, so sequence assignment needs no lock
-// beyond leadership; mu_ guards the queue and the published head.
+// done and wakes them. Only a leader touches the head, so sequence
+// assignment needs no lock beyond leadership; mu_ guards the queue and the
+// published head.
 
 #include <utility>
 
@@ -26,6 +27,11 @@ struct EventLog::PendingAppend {
   size_t bytes;
   absl::StatusOr<AppendResult> result = absl::UnknownError("not committed");
   bool done = false;
+  // Signalled when the append is done or leads the queue. One per append,
+  // so that a commit wakes exactly the appends it finished and the next
+  // leader (a shared condition would be re-checked by every waiter on every
+  // release of mu_).
+  absl::CondVar cv;
 };
 
 absl::Status EventLog::ValidateRequest(const AppendRequest& request) const {
@@ -81,10 +87,7 @@ absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
   {
     absl::MutexLock lock(&mu_);
     queue_.push_back(&pending);
-    auto leads_or_done = [this, &pending]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return pending.done || queue_.front() == &pending;
-    };
-    mu_.Await(absl::Condition(&leads_or_done));
+    while (!pending.done && queue_.front() != &pending) pending.cv.Wait(&mu_);
     if (pending.done) return std::move(pending.result);
     size_t bytes = 0;
     for (PendingAppend* p : queue_) {
@@ -98,9 +101,12 @@ absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
   {
     absl::MutexLock lock(&mu_);
     for (size_t i = 0; i < group.size(); ++i) {
-      queue_.front()->done = true;
+      PendingAppend* p = queue_.front();
+      p->done = true;
       queue_.pop_front();
+      p->cv.Signal();
     }
+    if (!queue_.empty()) queue_.front()->cv.Signal();  // the next leader
   }
   return std::move(pending.result);
 }
