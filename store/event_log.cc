@@ -9,6 +9,7 @@
 #include "rocksdb/slice.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/write_batch.h"
 #include "rocksdb/utilities/table_properties_collectors.h"
 #include "store/keys.h"
 #include "store/rocks_status.h"
@@ -72,6 +73,72 @@ namespace {
 bool IsStopScan(const absl::Status& s) {
   return s.GetPayload(kStopScanPayload).has_value();
 }
+// Every column family of the log, `default` (unused, required by RocksDB)
+// first, in the order of EventLog's handles.
+const std::vector<std::string>& FamilyNames() {
+  static const auto* names = new std::vector<std::string>{
+      rocksdb::kDefaultColumnFamilyName, kEventsFamily, kStreamsFamily, kCommandsFamily,
+      kStateFamily, kProjectionsFamily, kMetaFamily};
+  return *names;
+}
+
+bool IsOwnFamily(absl::string_view name) {
+  for (const std::string& own : FamilyNames()) {
+    if (own == name) return true;
+  }
+  return false;
+}
+
+// Bounds of the options: one payload, and events of one append (a command
+// record counts them in 32 bits, and one append is one WriteBatch).
+constexpr size_t kMaxPayloadLimit = 64 << 20;
+constexpr size_t kMaxEventsPerAppendLimit = 1 << 20;
+
+// INVALID_ARGUMENT naming the first option out of its range.
+absl::Status ValidateOptions(const Options& o) {
+  // Stream and command ids are stored with a 16-bit length (record.h).
+  constexpr size_t kMaxIdBytes = 0xffff;
+  if (o.max_stream_id_bytes == 0 || o.max_stream_id_bytes > kMaxIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Options::max_stream_id_bytes: must be 1 to ", kMaxIdBytes));
+  }
+  if (o.max_command_id_bytes > kMaxIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Options::max_command_id_bytes: must be at most ", kMaxIdBytes));
+  }
+  if (o.max_payload_bytes == 0 || o.max_payload_bytes > kMaxPayloadLimit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Options::max_payload_bytes: must be 1 to ", kMaxPayloadLimit));
+  }
+  if (o.max_events_per_append == 0 || o.max_events_per_append > kMaxEventsPerAppendLimit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Options::max_events_per_append: must be 1 to ", kMaxEventsPerAppendLimit));
+  }
+  if (o.max_group_bytes == 0) {
+    return absl::InvalidArgumentError("Options::max_group_bytes: must be at least 1");
+  }
+  if (o.memtable_bytes < (1 << 20)) {
+    return absl::InvalidArgumentError("Options::memtable_bytes: must be at least 1 MiB");
+  }
+  return absl::OkStatus();
+}
+
+// FAILED_PRECONDITION when the database at `path` has column families that
+// are not the event log's.
+absl::Status CheckOwnFamilies(const rocksdb::Options& ro, const std::string& path) {
+  std::vector<std::string> names;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(ro, path, &names),
+                                    absl::StrCat("listing the column families of ", path)));
+  for (const std::string& name : names) {
+    if (!IsOwnFamily(name)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " is a RocksDB database with column family '", name,
+          "': not a hotline event log"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
@@ -80,20 +147,25 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     return absl::InvalidArgumentError(
         "Options::secondary_path is required to open a secondary instance");
   }
+  HOTLINE_RETURN_IF_ERROR(ValidateOptions(options));
   const bool may_create =
       options.mode == OpenMode::kReadWrite && options.create_if_missing;
-  if (!may_create && !std::filesystem::exists(path + "/CURRENT")) {
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path + "/CURRENT", error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot look at ", path, ": ", error.message()));
+  }
+  if (!may_create && !exists) {
     return absl::NotFoundError(absl::StrCat("no event log at ", path));
   }
   const rocksdb::Options ro = RocksOptions(options);
+  // Another program's RocksDB database is not ours to add families to.
+  if (exists) HOTLINE_RETURN_IF_ERROR(CheckOwnFamilies(ro, path));
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name :
-       {rocksdb::kDefaultColumnFamilyName.c_str(), kEventsFamily,
-        kStreamsFamily, kCommandsFamily, kStateFamily, kProjectionsFamily,
-        kMetaFamily}) {
+  for (const std::string& name : FamilyNames()) {
     rocksdb::ColumnFamilyOptions family(ro);
-    if (name == std::string_view(kCommandsFamily) || name == std::string_view(kStateFamily) ||
-        name == std::string_view(kStreamsFamily)) {
+    if (name == kCommandsFamily || name == kStateFamily || name == kStreamsFamily) {
       // Point lookups that mostly miss (a new command id, ticket, stream): a
       // bloom filter over the memtable answers them without a skiplist search.
       family.memtable_whole_key_filtering = true;
@@ -122,7 +194,17 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
 
   std::string format;
   s = log->db_->Get(rocksdb::ReadOptions(), log->meta_, kMetaFormatKey, &format);
-  if (s.IsNotFound() && options.mode == OpenMode::kReadWrite) {
+  if (s.IsNotFound()) {
+    // Only a new, empty database gets the marker (its creation may also have
+    // been interrupted before the marker was written).
+    HOTLINE_ASSIGN_OR_RETURN(bool empty, log->IsEmptyDatabase());
+    if (!empty) {
+      return absl::DataLossError(absl::StrCat(
+          path, " holds data but no event log format marker: not a hotline event log"));
+    }
+    if (options.mode != OpenMode::kReadWrite) {
+      return absl::NotFoundError(absl::StrCat("no event log at ", path, " (empty database)"));
+    }
     rocksdb::WriteOptions wo;
     wo.sync = true;
     s = log->db_->Put(wo, log->meta_, kMetaFormatKey, kFormatVersion);
@@ -161,6 +243,16 @@ EventLog::~EventLog() {
   db_->Close();
 }
 
+absl::StatusOr<bool> EventLog::IsEmptyDatabase() const {
+  for (rocksdb::ColumnFamilyHandle* family : {handles_[0], events_}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+    it->SeekToFirst();
+    HOTLINE_RETURN_IF_ERROR(FromRocks(it->status(), "looking for data"));
+    if (it->Valid()) return false;
+  }
+  return true;
+}
+
 absl::Status EventLog::LoadHead() {
   std::string value;
   rocksdb::Status s =
@@ -178,6 +270,29 @@ absl::Status EventLog::LoadHead() {
   absl::MutexLock lock(&mu_);
   head_ = std::move(head);
   return absl::OkStatus();
+}
+
+absl::Status EventLog::CheckWritable() const {
+  if (options_.mode != OpenMode::kReadWrite) {
+    return absl::FailedPreconditionError("the event log is open read-only");
+  }
+  absl::MutexLock lock(&mu_);
+  return write_error_;
+}
+
+absl::Status EventLog::CheckWrite(const rocksdb::Status& status,
+                                  absl::string_view context) {
+  if (status.ok()) return absl::OkStatus();
+  const absl::Status error = FromRocks(status, context);
+  absl::MutexLock lock(&mu_);
+  if (write_error_.ok()) {
+    write_error_ = absl::Status(
+        error.code(),
+        absl::StrCat(error.message(),
+                     " (the outcome of this write is unknown; the log refuses writes until "
+                     "it is reopened, then retry with the same command id)"));
+  }
+  return write_error_;
 }
 
 Head EventLog::head() const {
@@ -286,6 +401,11 @@ absl::Status EventLog::Scan(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_));
   Record record;
   for (it->Seek(SequenceKey(from)); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) {
+      return absl::DataLossError(
+          absl::StrCat("events key of ", it->key().size(), " bytes after sequence ",
+                       record.sequence, " (keys are 8 bytes)"));
+    }
     const uint64_t sequence = DecodeFixed64BE(it->key().data());
     if (sequence > through) break;
     absl::Status s = DecodeRecord(ToView(it->value()), &record);
@@ -343,6 +463,17 @@ rocksdb::ColumnFamilyHandle* EventLog::FamilyHandle(Family family) const {
   return family == Family::kState ? state_ : projections_;
 }
 
+void EventLog::AddExtraWrites(const std::vector<ExtraWrite>& writes,
+                              rocksdb::WriteBatch* batch) const {
+  for (const ExtraWrite& w : writes) {
+    if (w.value) {
+      batch->Put(FamilyHandle(w.family), w.key, *w.value);
+    } else {
+      batch->Delete(FamilyHandle(w.family), w.key);
+    }
+  }
+}
+
 absl::StatusOr<std::optional<std::string>> EventLog::Get(
     Family family, absl::string_view key) const {
   std::string value;
@@ -388,9 +519,7 @@ absl::Status EventLog::ScanFamilyRange(
 }
 
 absl::Status EventLog::ClearFamily(Family family, absl::string_view prefix) {
-  if (options_.mode != OpenMode::kReadWrite) {
-    return absl::FailedPreconditionError("the event log is open read-only");
-  }
+  HOTLINE_RETURN_IF_ERROR(CheckWritable());
   std::string end = PrefixEnd(prefix);
   if (end.empty()) {
     // No finite bound: end just past the family's last key.
@@ -404,29 +533,21 @@ absl::Status EventLog::ClearFamily(Family family, absl::string_view prefix) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  return FromRocks(db_->DeleteRange(wo, FamilyHandle(family), ToSlice(prefix), end),
-                   "clearing projection data");
+  return CheckWrite(db_->DeleteRange(wo, FamilyHandle(family), ToSlice(prefix), end),
+                    "clearing projection data");
 }
 
 absl::Status EventLog::WriteCheckpoint(absl::string_view name,
                                        uint64_t sequence,
                                        const std::vector<ExtraWrite>& writes) {
-  if (options_.mode != OpenMode::kReadWrite) {
-    return absl::FailedPreconditionError("the event log is open read-only");
-  }
+  HOTLINE_RETURN_IF_ERROR(CheckWritable());
   rocksdb::WriteBatch batch;
-  for (const ExtraWrite& w : writes) {
-    if (w.value) {
-      batch.Put(FamilyHandle(w.family), w.key, *w.value);
-    } else {
-      batch.Delete(FamilyHandle(w.family), w.key);
-    }
-  }
+  AddExtraWrites(writes, &batch);
   batch.Put(meta_, absl::StrCat(kMetaCheckpointPrefix, name),
             SequenceKey(sequence));
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  return FromRocks(db_->Write(wo, &batch), "writing a checkpoint");
+  return CheckWrite(db_->Write(wo, &batch), "writing a checkpoint");
 }
 
 absl::StatusOr<uint64_t> EventLog::ReadCheckpoint(absl::string_view name) const {
@@ -449,18 +570,18 @@ absl::Status EventLog::CatchUp() {
 }
 
 absl::Status EventLog::SyncWal() {
-  if (options_.mode != OpenMode::kReadWrite) {
-    return absl::FailedPreconditionError("the event log is open read-only");
-  }
-  return FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+  HOTLINE_RETURN_IF_ERROR(CheckWritable());
+  return CheckWrite(db_->SyncWAL(), "syncing the write-ahead log");
 }
 
 absl::Status EventLog::CreateCheckpoint(const std::string& dir) const {
   if (options_.mode != OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("checkpoints are taken by the writer");
   }
-  if (std::filesystem::exists(dir)) {
-    return absl::FailedPreconditionError(absl::StrCat(dir, " already exists"));
+  std::error_code error;
+  if (std::filesystem::exists(dir, error) || error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, error ? absl::StrCat(": ", error.message()) : " already exists"));
   }
   rocksdb::Checkpoint* raw = nullptr;
   HOTLINE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw),

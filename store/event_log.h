@@ -21,6 +21,14 @@
 //   NOT_FOUND           a record or directory that does not exist
 //   DATA_LOSS           stored bytes that cannot be decoded
 //   INTERNAL / UNAVAILABLE  RocksDB I/O errors, with RocksDB's message
+//
+// I/O errors are sticky, as LevelDB's background error: once a write of the
+// log (an append, a checkpoint, a clear) has failed, whether its batch
+// reached the disk is unknown, and every later write fails with the same
+// status until the log is reopened. The outcome of the failed call itself is
+// unknown: after reopening, retry it with the same command id, which either
+// finds it committed (duplicate) or commits it now. Appends acknowledged
+// before the failure are never lost.
 
 #include <cstdint>
 #include <deque>
@@ -44,6 +52,8 @@ namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
 class Snapshot;
+class Status;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace hotline::store {
@@ -114,7 +124,10 @@ class EventLog {
   // directory `path`. Errors: FAILED_PRECONDITION when another process holds
   // the write lock; NOT_FOUND when there is no database and it may not be
   // created; INVALID_ARGUMENT for a kSecondary without secondary_path;
-  // DATA_LOSS when the database's format marker is unknown.
+  // DATA_LOSS when the database's format marker is unknown, or missing from
+  // a database that holds data; FAILED_PRECONDITION for a RocksDB database
+  // with column families that are not the log's (nothing is written to it);
+  // INVALID_ARGUMENT for options out of range (the message names the field).
   static absl::StatusOr<std::unique_ptr<EventLog>> Open(
       const std::string& path, const Options& options);
 
@@ -132,8 +145,10 @@ class EventLog {
   // INVALID_ARGUMENT (empty or over-long stream id, stream id with 0x00, no
   // events, too many or oversized events, over-long command id),
   // ABORTED (expected_version mismatch; the message names the current
-  // version), FAILED_PRECONDITION (not opened kReadWrite), I/O errors.
-  // A refused append writes nothing, extra writes included.
+  // version), FAILED_PRECONDITION (not opened kReadWrite), I/O errors (then
+  // the outcome is unknown and later writes fail too: see above).
+  // A refused append writes nothing, extra writes included. A repeat of a
+  // command id committed in the same group succeeds only if the group does.
   absl::StatusOr<AppendResult> Append(const AppendRequest& request);
 
   // The positions recorded for `command_id`, or nullopt if it was never
@@ -241,6 +256,12 @@ class EventLog {
            std::vector<rocksdb::ColumnFamilyHandle*> handles);
 
   absl::Status LoadHead();
+  // True when neither the unused default family nor the events hold a key.
+  absl::StatusOr<bool> IsEmptyDatabase() const;
+  // FAILED_PRECONDITION unless kReadWrite; the sticky write error if any.
+  absl::Status CheckWritable() const;
+  // The status of a write: OK, or its error made sticky (see above).
+  absl::Status CheckWrite(const rocksdb::Status& status, absl::string_view context);
   // The stream's version, found by point lookups when it is `expected` (the
   // common case: a new stream, or one whose writer read its version), by
   // StreamVersion otherwise.
@@ -251,6 +272,8 @@ class EventLog {
   // Commits the given appends as one group. Called only by the group leader.
   void CommitGroup(const std::vector<PendingAppend*>& group);
   rocksdb::ColumnFamilyHandle* FamilyHandle(Family family) const;
+  // Adds a caller's puts and deletes to `batch`.
+  void AddExtraWrites(const std::vector<ExtraWrite>& writes, rocksdb::WriteBatch* batch) const;
   // A snapshot for multi-read consistency beside a live writer; nullptr where
   // the data cannot change under the reader (kReadOnly, and kSecondary, which
   // moves only on CatchUp and has no snapshots). Release with ReleaseSnapshot.
@@ -276,6 +299,8 @@ class EventLog {
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
   Head head_ ABSL_GUARDED_BY(mu_);
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  // The first failed write; once set, every write returns it (see above).
+  absl::Status write_error_ ABSL_GUARDED_BY(mu_);
 };
 
 // Returned by a Scan visitor to end the scan early without an error.

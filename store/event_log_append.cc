@@ -76,9 +76,7 @@ absl::Status EventLog::ValidateRequest(const AppendRequest& request) const {
 }
 
 absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
-  if (options_.mode != OpenMode::kReadWrite) {
-    return absl::FailedPreconditionError("the event log is open read-only");
-  }
+  HOTLINE_RETURN_IF_ERROR(CheckWritable());
   HOTLINE_RETURN_IF_ERROR(ValidateRequest(request));
   PendingAppend pending{&request, 0};
   for (const std::string& p : request.payloads) pending.bytes += p.size();
@@ -89,6 +87,12 @@ absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
     queue_.push_back(&pending);
     while (!pending.done && queue_.front() != &pending) pending.cv.Wait(&mu_);
     if (pending.done) return std::move(pending.result);
+    // A group before this one failed to write: so does everything after it.
+    if (!write_error_.ok()) {
+      queue_.pop_front();
+      if (!queue_.empty()) queue_.front()->cv.Signal();
+      return write_error_;
+    }
     size_t bytes = 0;
     for (PendingAppend* p : queue_) {
       if (!group.empty() && bytes + p->bytes > options_.max_group_bytes) break;
@@ -119,12 +123,16 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   absl::flat_hash_map<std::string, uint64_t> versions;
   absl::flat_hash_map<std::string, AppendResult> commands;
   std::vector<PendingAppend*> written;
+  // Repeats of a command id written earlier in this group: their "duplicate"
+  // answer holds only if the group's write does.
+  std::vector<PendingAppend*> repeats;
 
   for (PendingAppend* p : group) {
     const AppendRequest& req = *p->request;
     if (!req.command_id.empty()) {
       if (auto it = commands.find(req.command_id); it != commands.end()) {
         p->result = it->second;
+        repeats.push_back(p);
         continue;
       }
       absl::StatusOr<std::optional<AppendResult>> seen = FindCommand(req.command_id);
@@ -176,13 +184,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
       dup.duplicate = true;
       commands.emplace(req.command_id, dup);
     }
-    for (const ExtraWrite& w : req.extra_writes) {
-      if (w.value) {
-        batch.Put(FamilyHandle(w.family), w.key, *w.value);
-      } else {
-        batch.Delete(FamilyHandle(w.family), w.key);
-      }
-    }
+    AddExtraWrites(req.extra_writes, &batch);
     p->result = result;
     written.push_back(p);
   }
@@ -193,9 +195,13 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   batch.Put(meta_, kMetaHeadKey, head_value);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  absl::Status s = FromRocks(db_->Write(wo, &batch), "committing appends");
+  // On failure, whether the batch reached the disk is unknown, so the
+  // in-memory head can no longer be trusted: CheckWrite makes the error
+  // sticky.
+  const absl::Status s = CheckWrite(db_->Write(wo, &batch), "committing appends");
   if (!s.ok()) {
     for (PendingAppend* p : written) p->result = s;
+    for (PendingAppend* p : repeats) p->result = s;
     return;
   }
   if (stream_cache_.size() + versions.size() > options_.stream_cache_entries) {

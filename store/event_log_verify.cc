@@ -1,11 +1,14 @@
 // EventLog::VerifyChain: the auditor's check that nobody rewrote the log.
 
 #include <memory>
+#include <optional>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "store/chain_checker.h"
 #include "store/event_log.h"
 #include "store/keys.h"
 #include "store/rocks_status.h"
@@ -24,16 +27,37 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
   auto fault = [&report](uint64_t sequence, std::string what) {
     report.fault = ChainFault{sequence, std::move(what)};
   };
-  // Highest version seen per stream, to check versions are gapless.
-  absl::flat_hash_map<std::string, uint64_t> versions;
-  std::string prev_hash = GenesisHash();
-  uint64_t expected = 1;
+  ChainChecker chain;
+  // The run of records of one append under one command id, checked against
+  // its `commands` entry when it ends.
+  struct Run {
+    std::string command_id;
+    uint64_t first = 0;
+    uint32_t count = 0;
+  } run;
+  uint64_t runs = 0;
   absl::Status status;
+  auto end_run = [&]() -> bool {
+    if (run.command_id.empty()) return true;
+    ++runs;
+    std::string value;
+    const rocksdb::Status s = db_->Get(ro, commands_, run.command_id, &value);
+    if (!s.IsNotFound()) status = FromRocks(s, "reading a command id");
+    if (!status.ok()) return false;
+    if (s.IsNotFound() || value != CommandValue(run.first, run.count)) {
+      fault(run.first, absl::StrCat("command id '", run.command_id, "' of records ", run.first,
+                                    "..", run.first + run.count - 1,
+                                    " is missing from the command index or points elsewhere"));
+      return false;
+    }
+    return true;
+  };
   {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_));
     Record record;
     std::string index_value;
-    for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const uint64_t expected = chain.records() + 1;
       if (it->key().size() != 8) {
         fault(expected, "malformed event key");
         break;
@@ -49,59 +73,62 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
         fault(expected, std::string(s.message()));
         break;
       }
-      if (record.sequence != expected) {
-        fault(expected, absl::StrCat("record says sequence ", record.sequence));
+      if (std::optional<std::string> wrong = chain.Next(record, value)) {
+        fault(expected, *std::move(wrong));
         break;
       }
-      if (record.prev_hash != prev_hash) {
-        fault(expected, "prev_hash does not match the previous record's hash");
-        break;
-      }
-      if (!HashMatches(value)) {
-        fault(expected, "hash mismatch: the record's bytes were changed");
-        break;
-      }
-      uint64_t& version = versions[record.stream_id];
-      if (record.stream_version != version + 1) {
-        fault(expected, absl::StrCat("stream '", record.stream_id,
-                                     "' version ", record.stream_version,
-                                     " follows version ", version));
-        break;
-      }
-      version = record.stream_version;
-      rocksdb::Status s =
-          db_->Get(ro, streams_, StreamKey(record.stream_id, version), &index_value);
+      rocksdb::Status s = db_->Get(ro, streams_,
+                                   StreamKey(record.stream_id, record.stream_version), &index_value);
       if (s.IsNotFound() || (s.ok() && index_value != it->key().ToString())) {
         fault(expected, absl::StrCat("stream index entry of '", record.stream_id,
-                                     "' version ", version, " is missing or wrong"));
+                                     "' version ", record.stream_version, " is missing or wrong"));
         break;
       }
       status = FromRocks(s, "reading the stream index");
       if (!status.ok()) break;
-      prev_hash = record.hash;
-      ++report.records;
+      // An append is a run of one stream's records under one command id; the
+      // next record of the same stream and id would be a second append under
+      // an id already taken, which the log never writes.
+      if (record.command_id != run.command_id || record.command_id.empty()) {
+        if (!end_run()) break;
+        run = {record.command_id, record.sequence, 0};
+      }
+      ++run.count;
+      report.records = chain.records();
     }
     if (status.ok()) status = FromRocks(it->status(), "walking the log");
   }
+  if (status.ok() && report.ok()) end_run();
   if (status.ok() && report.ok()) {
-    // Every index entry must belong to a record checked above.
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, streams_));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) ++report.stream_entries;
-    status = FromRocks(it->status(), "walking the stream index");
-    if (status.ok() && report.stream_entries != report.records) {
-      fault(report.records + 1,
-            absl::StrCat("stream index has ", report.stream_entries,
-                         " entries for ", report.records, " records"));
+    // Every index entry must belong to a record checked above, every command
+    // entry to a run.
+    for (auto [family, what, checked] :
+         {std::tuple{streams_, "stream index", report.records},
+          std::tuple{commands_, "command index", runs}}) {
+      uint64_t entries = 0;
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, family));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) ++entries;
+      status = FromRocks(it->status(), absl::StrCat("walking the ", what));
+      if (!status.ok()) break;
+      if (family == streams_) report.stream_entries = entries;
+      if (entries != checked) {
+        fault(report.records + 1, absl::StrCat(what, " has ", entries, " entries for ",
+                                               checked, family == streams_ ? " records" : " commands"));
+        break;
+      }
     }
   }
   if (status.ok() && report.ok()) {
+    // The stored head names the last record (none: no head, or sequence 0).
     std::string head_value;
     rocksdb::Status s = db_->Get(ro, meta_, kMetaHeadKey, &head_value);
     std::string expected_head = SequenceKey(report.records);
-    expected_head.append(prev_hash);
-    if (report.records > 0 && (!s.ok() || head_value != expected_head)) {
-      fault(report.records, "stored head does not match the last record");
+    expected_head.append(chain.last_hash());
+    if (s.IsNotFound() ? report.records > 0 : (s.ok() && head_value != expected_head)) {
+      fault(report.records, absl::StrCat("stored head does not match the last record (",
+                                         report.records, " records)"));
     }
+    status = s.IsNotFound() ? absl::OkStatus() : FromRocks(s, "reading the head");
   }
   ReleaseSnapshot(snapshot);
   HOTLINE_RETURN_IF_ERROR(status);

@@ -15,7 +15,10 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context) {
   if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
     return absl::UnavailableError(message);
   }
-  if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+  // RocksDB's two messages for a LOCK file held by another process or by
+  // another open in this one (an I/O error naming a "block" is not a lock).
+  if (s.IsIOError() && (absl::StrContains(s.ToString(), "While lock file") ||
+                        absl::StrContains(s.ToString(), "lock hold by current process"))) {
     return absl::FailedPreconditionError(
         absl::StrCat(message, " (is another process writing to it?)"));
   }

@@ -1,0 +1,42 @@
+#ifndef HOTLINE_STORE_CHAIN_CHECKER_H_
+#define HOTLINE_STORE_CHAIN_CHECKER_H_
+
+// ChainChecker: the rules a log's records obey one after another, checked
+// in log order — by EventLog::VerifyChain over the store and by an import
+// over an export file before it writes anything.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "store/record.h"
+
+namespace hotline::store {
+
+class ChainChecker {
+ public:
+  // Checks `record` as the next one: its sequence is the next from 1, its
+  // stream version follows the stream's last one, its prev_hash is the last
+  // record's hash and its hash is SHA-256 of `value` without the hash (the
+  // stored bytes EncodeRecord made, of which `record` is the decoding).
+  // Returns what is wrong, naming nothing but the fault; nullopt when the
+  // record is good, which then becomes the last one. Memory grows with the
+  // number of streams.
+  std::optional<std::string> Next(const Record& record, absl::string_view value);
+
+  // Records accepted so far, and the hash of the last (GenesisHash() before
+  // the first).
+  uint64_t records() const { return records_; }
+  const std::string& last_hash() const { return last_hash_; }
+
+ private:
+  absl::flat_hash_map<std::string, uint64_t> versions_;
+  std::string last_hash_ = GenesisHash();
+  uint64_t records_ = 0;
+};
+
+}  // namespace hotline::store
+
+#endif  // HOTLINE_STORE_CHAIN_CHECKER_H_
