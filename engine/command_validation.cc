@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "store/status_macros.h"
 
@@ -161,6 +162,16 @@ absl::Status ValidatePayload(const Command& c) {
 
 }  // namespace
 
+absl::Status CheckAt(absl::string_view field, const google::protobuf::Timestamp& at) {
+  if (at.nanos() < 0 || at.nanos() > 999999999) return Invalid(field, "nanos out of range");
+  if (at.seconds() < kEarliestAtUnixSeconds || at.seconds() >= kLatestAtUnixSeconds) {
+    return Invalid(field, absl::StrCat(at.seconds(),
+                                       " seconds since 1970 is outside the accepted window "
+                                       "1970-01-01T00:00:00Z to 2200-01-01T00:00:00Z"));
+  }
+  return absl::OkStatus();
+}
+
 bool IsValidId(absl::string_view id, size_t max_bytes) {
   if (id.empty() || id.size() > max_bytes) return false;
   for (char ch : id) {
@@ -220,6 +231,10 @@ absl::Status ValidateCommand(const Command& command) {
   if (!IsValidUtf8(command.command_id())) {
     return Invalid("command_id", "is not valid UTF-8");
   }
+  if (absl::StartsWith(command.command_id(), kTimerCommandIdPrefix)) {
+    return Invalid("command_id", absl::StrCat("the prefix '", kTimerCommandIdPrefix,
+                                              "' is reserved for the engine's timer firings"));
+  }
   if (IsDirectoryCommand(command)) {
     if (!command.ticket_id().empty()) {
       return Invalid("ticket_id", "must be empty for a directory command");
@@ -228,9 +243,7 @@ absl::Status ValidateCommand(const Command& command) {
     return Invalid("ticket_id", "must be 1 to 64 bytes of [A-Za-z0-9._:-]");
   }
   if (!command.has_at()) return Invalid("at", "must be set");
-  if (command.at().nanos() < 0 || command.at().nanos() > 999999999) {
-    return Invalid("at", "nanos out of range");
-  }
+  HOTLINE_RETURN_IF_ERROR(CheckAt("at", command.at()));
   HOTLINE_RETURN_IF_ERROR(CheckText("actor.id", command.actor().id(), kMaxTagBytes, true));
   HOTLINE_RETURN_IF_ERROR(CheckEnum("actor.role", command.actor().role(),
                             hotline::v1::Role::Value_IsValid));

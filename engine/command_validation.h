@@ -18,6 +18,21 @@ inline constexpr size_t kMaxContentBytes = 64 * 1024;  // any free text
 inline constexpr size_t kMaxShortTextBytes = 512;      // titles, names, places
 inline constexpr size_t kMaxTagBytes = 64;             // categories, phones
 
+// Command ids the engine derives for its own commands (timer firings) start
+// with this prefix; a client's command id may not (INVALID_ARGUMENT), so a
+// client can never take, and so suppress, a firing.
+inline constexpr char kTimerCommandIdPrefix[] = "timer:";
+
+// Every command's and event's `at` lies in [kEarliestAt, kLatestAt)
+// (docs/decisions.md): wide enough for any historical import, narrow enough
+// that deadlines stay finite and a statistics fold touches few months.
+inline constexpr int64_t kEarliestAtUnixSeconds = 0;           // 1970-01-01T00:00:00Z
+inline constexpr int64_t kLatestAtUnixSeconds = 7258118400;    // 2200-01-01T00:00:00Z
+
+// INVALID_ARGUMENT naming `field` unless `at` is a valid Timestamp (nanos in
+// range) within the window above.
+absl::Status CheckAt(absl::string_view field, const google::protobuf::Timestamp& at);
+
 // True when `id` is 1 to max_bytes bytes of [A-Za-z0-9._:-].
 bool IsValidId(absl::string_view id, size_t max_bytes);
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "engine/command_validation.h"
 #include "engine/engine.h"
+#include "engine/event_codec.h"
 #include "engine/time_util.h"
 #include "store/status_macros.h"
 
@@ -17,12 +19,34 @@ using hotline::v1::TicketState;
 // Attempts at one timer whose ticket keeps changing underneath it.
 constexpr int kMaxAttempts = 64;
 
+// Stores made before client command ids with the timer prefix were refused
+// may hold a client's command under a firing's id; the firing then takes the
+// next of "<id>#1", "<id>#2", ... that is free or its own. Bounded, since
+// each alias needs a colliding command from before the refusal.
+constexpr int kMaxTimerIdAliases = 16;
+
 // The command id of one firing: the same deadline of the same cycle always
 // maps to the same id, so a repeated or concurrent firing is a duplicate.
-std::string TimerCommandId(const TimerEntry& timer, uint32_t cycle) {
-  return absl::StrCat("timer:", timer.ticket_id, ":", cycle, ":",
-                      DeadlineKind::Value_Name(timer.kind), ":",
-                      absl::ToUnixMicros(timer.deadline));
+// `alias` > 0 names the alias taken after collisions (see above).
+std::string TimerCommandId(const TimerEntry& timer, uint32_t cycle, int alias) {
+  std::string id = absl::StrCat(kTimerCommandIdPrefix, timer.ticket_id, ":", cycle, ":",
+                                DeadlineKind::Value_Name(timer.kind), ":",
+                                absl::ToUnixMicros(timer.deadline));
+  if (alias > 0) absl::StrAppend(&id, "#", alias);
+  return id;
+}
+
+// True when the command recorded at `appended` is this firing: a
+// DeadlineMissed of the timer's kind and deadline on its ticket.
+absl::StatusOr<bool> IsFiringOf(const store::EventLog& log, const store::AppendResult& appended,
+                                const TimerEntry& timer) {
+  HOTLINE_ASSIGN_OR_RETURN(store::Record record, log.Read(appended.first_sequence));
+  if (record.stream_id != timer.ticket_id) return false;
+  hotline::v1::EventEnvelope envelope;
+  HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
+  if (!envelope.event().has_deadline_missed()) return false;
+  const auto& missed = envelope.event().deadline_missed();
+  return missed.kind() == timer.kind && FromProto(missed.deadline()) == timer.deadline;
 }
 
 }  // namespace
@@ -32,19 +56,22 @@ absl::StatusOr<std::vector<Engine::FiredTimer>> Engine::FireDueTimers(absl::Time
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  absl::ReaderMutexLock running(&commands_mu_);
   HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   std::vector<TimerEntry> due;
   HOTLINE_RETURN_IF_ERROR(
       ScanTimers(*log_, kDueTimerPrefix, absl::InfinitePast(), now, limit, &due));
   std::vector<FiredTimer> fired;
   for (const TimerEntry& timer : due) {
-    HOTLINE_ASSIGN_OR_RETURN(std::optional<ExecuteResult> result, FireTimer(timer));
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<ExecuteResult> result, FireTimer(timer, now));
     if (result.has_value()) fired.push_back({timer, *result});
   }
   return fired;
 }
 
-absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry& timer) {
+absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry& timer,
+                                                                absl::Time now) {
+  int alias = 0;
   for (int attempt = 1;; ++attempt) {
     HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
                              TicketForDecision(timer.ticket_id, attempt > 1));
@@ -59,10 +86,12 @@ absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry&
     if (!still_due) return std::nullopt;  // settled since the scan
 
     hotline::v1::Command command;
-    command.set_command_id(TimerCommandId(timer, ticket->cycle()));
+    command.set_command_id(TimerCommandId(timer, ticket->cycle(), alias));
     command.set_ticket_id(timer.ticket_id);
-    *command.mutable_at() =
-        ToProto(std::max(timer.deadline, FromProto(ticket->last_event_at())));
+    // The miss is stated when it is seen: the firing instant, after the
+    // deadline (at the deadline itself the ticket is still on time), and
+    // never before the ticket's last event.
+    *command.mutable_at() = ToProto(std::max(now, FromProto(ticket->last_event_at())));
     command.mutable_actor()->set_id("timer");
     command.mutable_actor()->set_role(hotline::v1::Role::SYSTEM);
     std::vector<Event> events(1);
@@ -80,7 +109,15 @@ absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry&
       continue;
     }
     HOTLINE_RETURN_IF_ERROR(appended.status());
-    if (appended->duplicate) return std::nullopt;
+    if (appended->duplicate) {
+      HOTLINE_ASSIGN_OR_RETURN(bool own, IsFiringOf(*log_, *appended, timer));
+      if (own) return std::nullopt;  // fired meanwhile by another caller
+      if (++alias > kMaxTimerIdAliases) {
+        return absl::InternalError(absl::StrCat("timer firing '", command.command_id(),
+                                                "': every alias of its command id is taken"));
+      }
+      continue;
+    }
     return ExecuteResult{appended->first_sequence, appended->count,
                          appended->stream_version, false};
   }

@@ -74,7 +74,7 @@ TEST_F(TimersTest, IndexAnswersDueAndOverdueQueries) {
   EXPECT_EQ((*entries)[1].lead_unit, "U01");
 }
 
-TEST_F(TimersTest, EachMissedDeadlineFiresOnceWithTheDeadlineAsItsTime) {
+TEST_F(TimersTest, EachMissedDeadlineFiresOnceAtTheFiringInstant) {
   EXPECT_THAT(Fire("2022-05-30 11:30"), ElementsAre());  // not yet: deadline < now
   EXPECT_THAT(Fire("2022-05-30 12:00"), ElementsAre("T-1:ACCEPT"));
   EXPECT_THAT(Fire("2022-05-30 12:00"), ElementsAre());  // once
@@ -83,7 +83,14 @@ TEST_F(TimersTest, EachMissedDeadlineFiresOnceWithTheDeadlineAsItsTime) {
   const auto& missed = history.back();
   EXPECT_EQ(missed.event().deadline_missed().kind(), DeadlineKind::ACCEPT);
   EXPECT_EQ(missed.event().deadline_missed().lead_unit(), "U01");
-  EXPECT_EQ(FromProto(missed.at()), Shanghai("2022-05-30 11:30"));
+  EXPECT_EQ(FromProto(missed.event().deadline_missed().deadline()),
+            Shanghai("2022-05-30 11:30"));
+  // sla.md: the miss is stated at the firing instant, strictly after the
+  // deadline; at the deadline itself the ticket is still on time.
+  EXPECT_EQ(FromProto(missed.at()), Shanghai("2022-05-30 12:00"));
+  EXPECT_TRUE(h_.engine().GetTicketAsOf("T-1", Shanghai("2022-05-30 11:30"))->missed().empty());
+  EXPECT_THAT(h_.engine().GetTicketAsOf("T-1", Shanghai("2022-05-30 12:00"))->missed(),
+              ElementsAre(DeadlineKind::ACCEPT));
   EXPECT_EQ(missed.actor().role(), hotline::v1::Role::SYSTEM);
   // Still owed (overdue) though already reported; gone once signed for.
   EXPECT_THAT(Names(h_.engine().Overdue(Shanghai("2022-05-30 13:00"))),
@@ -128,15 +135,60 @@ TEST_F(TimersTest, ReviewMissAndRatingExpiry) {
   ASSERT_GE(history.size(), 2u);
   EXPECT_EQ(history[history.size() - 2].event().deadline_missed().kind(), DeadlineKind::RATING);
   EXPECT_EQ(history.back().event().ticket_closed().reason(), CloseReason::RATING_EXPIRED);
-  EXPECT_EQ(FromProto(history.back().at()), Shanghai("2022-06-08 00:00"));
+  EXPECT_EQ(FromProto(history.back().at()), Shanghai("2022-06-08 09:00"));
   EXPECT_THAT(Fire("2022-06-09 09:00"), ElementsAre());
   h_.Must(h_.Reopen("T-1", Shanghai("2022-06-08 10:00")));  // an expired rating may reopen
 }
 
 TEST_F(TimersTest, AtIsTheLastEventTimeWhenThatIsLater) {
   h_.Must(h_.Urge("T-1", Shanghai("2022-05-30 15:00")));  // after the accept deadline
-  EXPECT_THAT(Fire("2022-05-30 16:00"), ElementsAre("T-1:ACCEPT"));
+  EXPECT_THAT(Fire("2022-05-30 14:00"), ElementsAre("T-1:ACCEPT"));
   EXPECT_EQ(FromProto(h_.engine().History("T-1")->back().at()), Shanghai("2022-05-30 15:00"));
+}
+
+// A client cannot take a firing's command id (it would be taken for the
+// firing's duplicate and the miss never recorded).
+TEST_F(TimersTest, ClientsCannotUseTheTimerCommandIdPrefix) {
+  hotline::v1::Command receive = h_.Receive("T-9", Shanghai("2022-05-28 09:00"));
+  receive.set_command_id("timer:T-1:1:ACCEPT:1653881400000000");
+  auto result = h_.engine().Execute(receive);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), ::testing::HasSubstr("command_id"));
+  EXPECT_THAT(Fire("2022-05-30 12:00"), ElementsAre("T-1:ACCEPT"));
+}
+
+// A store written before the prefix was refused may hold a client command
+// under a firing's id: the firing still happens, exactly once.
+TEST_F(TimersTest, AFiringWhoseIdAClientTookBeforeStillFires) {
+  const auto deadline = h_.engine().DueBefore(Shanghai("2022-05-30 12:00"));
+  ASSERT_EQ(deadline->size(), 1u);
+  const std::string taken = absl::StrCat("timer:T-1:1:ACCEPT:",
+                                         absl::ToUnixMicros((*deadline)[0].deadline));
+  // Two urges of another ticket under the firing's id and its first alias,
+  // written below the engine's validation, as an old store holds them.
+  h_.Must(h_.Receive("T-9", Shanghai("2022-05-28 09:00")));
+  hotline::v1::EventEnvelope urge = h_.engine().History("T-9")->front();
+  urge.mutable_event()->mutable_ticket_urged();
+  h_.Close();
+  {
+    auto log = store::EventLog::Open(h_.path(), store::Options());
+    ASSERT_TRUE(log.ok()) << log.status();
+    store::AppendRequest request;
+    request.stream_id = "T-9";
+    request.payloads = {urge.SerializeAsString()};
+    for (const std::string& id : {taken, taken + "#1"}) {
+      request.command_id = id;
+      ASSERT_TRUE((*log)->Append(request).ok());
+    }
+  }
+  h_.Reopen();
+
+  EXPECT_THAT(Fire("2022-05-30 12:00"), ElementsAre("T-1:ACCEPT"));
+  EXPECT_THAT(Fire("2022-05-30 13:00"), ElementsAre());
+  EXPECT_THAT(h_.engine().GetTicket("T-1")->missed(), ElementsAre(DeadlineKind::ACCEPT));
+  auto found = h_.engine().log().FindCommand(taken + "#2");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(h_.engine().History("T-1")->back().sequence(), (*found)->first_sequence);
 }
 
 TEST_F(TimersTest, LimitFiresTheEarliestFirst) {
