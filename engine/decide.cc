@@ -7,6 +7,7 @@
 #include "engine/command_validation.h"
 #include "engine/time_util.h"
 #include "hotline/v1/enums.pb.h"
+#include "store/status_macros.h"
 
 namespace hotline::engine {
 namespace {
@@ -52,6 +53,18 @@ absl::Status Precondition(absl::string_view why) {
 
 const SlaPolicy& Policy(const Context& c) { return c.directory.policy(); }
 
+// A computed deadline as recorded. The calendar answers InfiniteFuture when
+// it finds too little working time within its walk (a policy of almost no
+// working hours); such a command is refused, so that no event ever records
+// an instant a Timestamp cannot hold.
+absl::StatusOr<google::protobuf::Timestamp> Deadline(absl::Time t, absl::string_view kind) {
+  if (t == absl::InfiniteFuture()) {
+    return Precondition(absl::StrCat("the policy's calendar leaves no ", kind,
+                                     " deadline within ten years"));
+  }
+  return ToProto(t);
+}
+
 // ---- Ticket commands -------------------------------------------------------
 
 absl::StatusOr<Events> Receive(const Context& c) {
@@ -75,8 +88,10 @@ absl::StatusOr<Events> AnswerDirectly(const Context& c) {
   out->set_answer(c.command.answer_directly().answer());
   out->set_cycle(c.ticket->cycle());
   if (Policy(c).RateDirectAnswers()) {
-    *out->mutable_rating_deadline() =
-        ToProto(Policy(c).calendar().AddWorkingDays(c.at, Policy(c).RatingWithinDays()));
+    HOTLINE_ASSIGN_OR_RETURN(
+        *out->mutable_rating_deadline(),
+        Deadline(Policy(c).calendar().AddWorkingDays(c.at, Policy(c).RatingWithinDays()),
+                 "rating"));
     return Events{e};
   }
   return Events{e, Closed(CloseReason::NO_RATING_NEEDED)};
@@ -117,11 +132,16 @@ absl::StatusOr<Events> Dispatch(const Context& c) {
   out->set_cycle(c.ticket->cycle());
   out->set_require_accept(policy.RequireAccept());
   if (policy.RequireAccept()) {
-    *out->mutable_accept_deadline() = ToProto(policy.calendar().AddWorkingHours(
-        c.at, policy.AcceptWithin(c.ticket->urgency())));
+    HOTLINE_ASSIGN_OR_RETURN(*out->mutable_accept_deadline(),
+                             Deadline(policy.calendar().AddWorkingHours(
+                                          c.at, policy.AcceptWithin(c.ticket->urgency())),
+                                      "accept"));
   }
-  *out->mutable_handle_deadline() = ToProto(policy.calendar().AddWorkingDays(
-      c.at, policy.HandleWithinDays(c.ticket->appeal_type(), c.ticket->urgency())));
+  HOTLINE_ASSIGN_OR_RETURN(
+      *out->mutable_handle_deadline(),
+      Deadline(policy.calendar().AddWorkingDays(
+                   c.at, policy.HandleWithinDays(c.ticket->appeal_type(), c.ticket->urgency())),
+               "handle"));
   return Events{e};
 }
 
@@ -186,8 +206,11 @@ absl::StatusOr<Events> DecideExtension(const Context& c) {
     auto* out = e.mutable_extension_approved();
     out->set_comment(d.comment());
     out->set_extra_working_days(days);
-    *out->mutable_new_handle_deadline() = ToProto(Policy(c).calendar().ExtendWorkingDays(
-        FromProto(c.ticket->handle_deadline()), static_cast<int>(days)));
+    HOTLINE_ASSIGN_OR_RETURN(*out->mutable_new_handle_deadline(),
+                             Deadline(Policy(c).calendar().ExtendWorkingDays(
+                                          FromProto(c.ticket->handle_deadline()),
+                                          static_cast<int>(days)),
+                                      "extended handle"));
     out->set_lead_unit(c.ticket->lead_unit());
   } else {
     e.mutable_extension_rejected()->set_comment(d.comment());
@@ -202,8 +225,9 @@ absl::StatusOr<Events> Reply(const Context& c) {
   out->set_result(c.command.reply().result());
   out->set_outcome(c.command.reply().outcome());
   out->set_lead_unit(c.ticket->lead_unit());
-  *out->mutable_review_deadline() =
-      ToProto(Policy(c).calendar().AddWorkingHours(c.at, Policy(c).ReviewWithin()));
+  HOTLINE_ASSIGN_OR_RETURN(
+      *out->mutable_review_deadline(),
+      Deadline(Policy(c).calendar().AddWorkingHours(c.at, Policy(c).ReviewWithin()), "review"));
   return Events{e};
 }
 
@@ -214,8 +238,10 @@ absl::StatusOr<Events> Review(const Context& c) {
     auto* out = e.mutable_reply_approved();
     out->set_comment(r.comment());
     out->set_lead_unit(c.ticket->lead_unit());
-    *out->mutable_rating_deadline() = ToProto(
-        Policy(c).calendar().AddWorkingDays(c.at, Policy(c).RatingWithinDays()));
+    HOTLINE_ASSIGN_OR_RETURN(
+        *out->mutable_rating_deadline(),
+        Deadline(Policy(c).calendar().AddWorkingDays(c.at, Policy(c).RatingWithinDays()),
+                 "rating"));
   } else {
     e.mutable_reply_rejected()->set_comment(r.comment());
     e.mutable_reply_rejected()->set_lead_unit(c.ticket->lead_unit());

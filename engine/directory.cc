@@ -1,10 +1,14 @@
 #include "engine/directory.h"
 
+#include "engine/event_codec.h"
+#include "store/status_macros.h"
+
 namespace hotline::engine {
 
-Directory::Directory()
-    : policy_(std::shared_ptr<const SlaPolicy>(&SlaPolicy::Default(),
-                                               [](const SlaPolicy*) {})) {}
+absl::StatusOr<std::shared_ptr<const Directory>> Directory::Initial() {
+  HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const SlaPolicy> policy, SlaPolicy::Default());
+  return std::shared_ptr<const Directory>(new Directory(std::move(policy)));
+}
 
 const hotline::v1::Unit* Directory::FindUnit(const std::string& unit_id) const {
   auto it = units_.find(unit_id);
@@ -13,7 +17,7 @@ const hotline::v1::Unit* Directory::FindUnit(const std::string& unit_id) const {
 
 absl::StatusOr<std::shared_ptr<const Directory>> Directory::With(
     const hotline::v1::Event& event) const {
-  auto next = std::make_shared<Directory>(*this);
+  auto next = std::shared_ptr<Directory>(new Directory(*this));
   switch (event.payload_case()) {
     case hotline::v1::Event::kUnitRegistered: {
       const auto& e = event.unit_registered();
@@ -44,6 +48,21 @@ absl::StatusOr<std::shared_ptr<const Directory>> Directory::With(
       break;
   }
   return std::shared_ptr<const Directory>(std::move(next));
+}
+
+absl::StatusOr<std::shared_ptr<const Directory>> ReadDirectory(const store::EventLog& log,
+                                                               uint64_t up_to_sequence) {
+  HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const Directory> directory, Directory::Initial());
+  for (const char* stream : {kUnitsStream, kPolicyStream}) {
+    HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records, log.ReadStream(stream));
+    for (const store::Record& record : records) {
+      if (record.sequence > up_to_sequence) break;
+      hotline::v1::EventEnvelope envelope;
+      HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
+      HOTLINE_ASSIGN_OR_RETURN(directory, directory->With(envelope.event()));
+    }
+  }
+  return directory;
 }
 
 }  // namespace hotline::engine

@@ -71,7 +71,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(log)));
   HOTLINE_RETURN_IF_ERROR(engine->LoadDirectory());
-  HOTLINE_RETURN_IF_ERROR(engine->LoadRebuildMark());
+  HOTLINE_RETURN_IF_ERROR(engine->LoadRebuildMark(path));
   if (engine->options_.maintain_statistics &&
       engine->options_.mode == store::OpenMode::kReadWrite) {
     engine->stats_thread_ = std::thread([e = engine.get()] { e->MaintainStatistics(); });
@@ -101,15 +101,7 @@ void Engine::MaintainStatistics() {
 }
 
 absl::Status Engine::LoadDirectory() {
-  auto directory = std::make_shared<const Directory>();
-  for (const char* stream : {kUnitsStream, kPolicyStream}) {
-    HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records, log_->ReadStream(stream));
-    for (const store::Record& record : records) {
-      EventEnvelope envelope;
-      HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-      HOTLINE_ASSIGN_OR_RETURN(directory, directory->With(envelope.event()));
-    }
-  }
+  HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const Directory> directory, ReadDirectory(*log_));
   absl::MutexLock lock(&mu_);
   directory_ = std::move(directory);
   return absl::OkStatus();
@@ -146,6 +138,7 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  absl::ReaderMutexLock running(&commands_mu_);
   HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   HOTLINE_RETURN_IF_ERROR(ValidateCommand(command));
   absl::StatusOr<ExecuteResult> result = absl::UnknownError("not executed");

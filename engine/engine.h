@@ -141,9 +141,11 @@ class Engine {
   // TicketClosed{RATING_EXPIRED}; at most `limit` deadlines per call, the
   // earliest first. Each is appended exactly once, even when calls repeat,
   // race, or a process dies between them (each firing is one atomic append
-  // under a command id derived from the ticket, cycle, kind and deadline).
-  // The events' `at` is the deadline, or the ticket's last event time when
-  // that is later. Returns what it appended. Read-write engines only.
+  // under a command id derived from the ticket, cycle, kind and deadline,
+  // which no client command may take). The events' `at` is `now`, the
+  // firing instant, strictly after the deadline (or the ticket's last event
+  // time when that is later). Returns what it appended. Read-write engines
+  // only.
   struct FiredTimer {
     TimerEntry timer;
     ExecuteResult result;
@@ -172,9 +174,10 @@ class Engine {
   // (events done, events total) to `progress` as it goes, and syncs the
   // store before returning OK. Until one completes, a mark in the store
   // makes Execute and FireDueTimers refuse (FAILED_PRECONDITION), also
-  // after a crash. Must not run while commands execute. Uses a second
-  // thread; memory is bounded by the tickets of a few batches of
-  // rebuild_batch_events events, not by the log.
+  // after a crash. Waits for the commands and firings already executing to
+  // finish before it starts; FAILED_PRECONDITION when another rebuild (or
+  // an import) is running. Uses a second thread; memory is bounded by the
+  // tickets of a few batches of rebuild_batch_events events, not by the log.
   absl::Status RebuildProjections(
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
 
@@ -197,9 +200,14 @@ class Engine {
   // Loads an export (`hotline export`, jsonl or binary) into this engine's
   // store, which must be empty (FAILED_PRECONDITION otherwise). The whole
   // file is checked first — gapless sequence from 1, stream versions, each
-  // prev_hash, and each hash recomputed from the event — and a tampered or
-  // redacted file is refused with DATA_LOSS naming the first bad sequence,
-  // appending nothing. Then the events are appended as they were (same
+  // prev_hash, each hash recomputed from the event, `at` in the accepted
+  // window, directory events the directory accepts, and the store's limits
+  // (ids, event sizes, events per command, command ids used once) — and a
+  // file that fails any check is refused with DATA_LOSS naming the first bad
+  // sequence, appending nothing. A store whose import was cut short (a
+  // crash, a kill, an I/O error) holds a durable mark: Engine::Open refuses
+  // it (FAILED_PRECONDITION), so a partial import is never taken for a
+  // store; delete it and import again. Then the events are appended as they were (same
   // sequences, command ids and hashes), the log is synced once (so an
   // engine opened with sync off loads fast and is still durable when Import
   // returns OK), and every projection is rebuilt.
@@ -244,12 +252,22 @@ class Engine {
         stats_(std::make_unique<StatsProjection>(log_.get(), options_.rebuild_batch_events)),
         ticket_cache_(options_.ticket_cache_entries) {}
 
+  // Durable marks (store checkpoints; 1 set, 0 clear). `rebuilding`: from
+  // the start of a rebuild until it has written everything, so an engine
+  // opened on an interrupted rebuild refuses commands. `importing`: from an
+  // import's first append until it completes, so Open refuses the store.
+  static constexpr char kRebuildingMark[] = "rebuilding";
+  static constexpr char kImportingMark[] = "importing";
+
   absl::Status LoadDirectory();
   // Sets projections_incomplete_ and its durable mark, which only a
   // completed RebuildProjections clears.
   absl::Status MarkProjectionsIncomplete();
-  // Reads whether a rebuild was interrupted (projections_incomplete_).
-  absl::Status LoadRebuildMark();
+  // Reads whether a rebuild was interrupted (projections_incomplete_);
+  // FAILED_PRECONDITION when an import into the store at `path` was.
+  absl::Status LoadRebuildMark(const std::string& path);
+  // RebuildProjections, by the caller that set rebuilding_.
+  absl::Status Rebuild(const std::function<void(uint64_t, uint64_t)>& progress);
   // FAILED_PRECONDITION while projections_incomplete_.
   absl::Status CheckProjectionsComplete() const;
   // RebuildProjections' pass over the log for ticket states and timers.
@@ -264,8 +282,10 @@ class Engine {
   absl::StatusOr<store::AppendResult> AppendTicketEvents(
       const hotline::v1::Command& command, const hotline::v1::TicketState* ticket,
       const std::vector<hotline::v1::Event>& events);
-  // Fires one timer; nullopt when the ticket no longer owes it.
-  absl::StatusOr<std::optional<ExecuteResult>> FireTimer(const TimerEntry& timer);
+  // Fires one timer at the instant `now`; nullopt when the ticket no longer
+  // owes it.
+  absl::StatusOr<std::optional<ExecuteResult>> FireTimer(const TimerEntry& timer,
+                                                         absl::Time now);
   absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
   // The state a command decides on: the cached one unless `stored` asks for
   // the stored one (after an ABORTED append), nullptr when none.
@@ -283,6 +303,12 @@ class Engine {
   // A rebuild is running or was interrupted: ticket states and timers may be
   // missing, so commands and timer firings are refused.
   std::atomic<bool> projections_incomplete_{false};
+  // Held shared by each command and timer firing while it runs, and
+  // exclusively while a rebuild marks the projections incomplete: no command
+  // that passed the check above is still writing when a rebuild clears them.
+  absl::Mutex commands_mu_;
+  // A rebuild or import is running; a second one is refused.
+  std::atomic<bool> rebuilding_{false};
   std::thread stats_thread_;  // runs MaintainStatistics when maintained
 
   // Serializes directory commands, so each decides on the directory left by

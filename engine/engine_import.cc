@@ -1,9 +1,13 @@
 // Engine::Import: an export loaded into an empty store, chain checked first.
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/cleanup/cleanup.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/command_validation.h"
+#include "engine/directory.h"
 #include "engine/engine.h"
 #include "engine/export_format.h"
+#include "store/chain_checker.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -22,37 +26,74 @@ std::string StorePayload(hotline::v1::EventEnvelope envelope) {
   return envelope.SerializeAsString();
 }
 
-// Checks the whole file: gapless sequence, stream versions, hash chain.
-absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader) {
-  absl::flat_hash_map<std::string, uint64_t> versions;
-  std::string prev = store::GenesisHash();
+// Checks the whole file before anything is written: gapless sequence,
+// stream versions and the hash chain (the log's own ChainChecker), every
+// event decodable with its `at` in the accepted window, directory events
+// the directory accepts (a policy that does not validate would make the
+// store unopenable), and the store's limits on what one append carries.
+// Memory grows with the streams and command ids of the file.
+absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::EventLog& log) {
+  const store::Options& limits = log.options();
+  store::ChainChecker chain;
+  HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const Directory> directory, Directory::Initial());
+  absl::flat_hash_set<std::string> command_ids;
   hotline::v1::EventEnvelope e;
-  uint64_t expected = 1;
-  for (;; ++expected) {
+  store::Record record;
+  std::string run_stream, run_command;  // the append the last event belongs to
+  uint64_t run_events = 0;
+  for (;;) {
     HOTLINE_ASSIGN_OR_RETURN(bool more, reader->Next(&e));
     if (!more) break;
     auto bad = [&](absl::string_view what) {
-      return absl::DataLossError(absl::StrCat("sequence ", expected, ": ", what));
+      return absl::DataLossError(absl::StrCat("sequence ", chain.records() + 1, ": ", what));
     };
-    if (e.sequence() != expected) {
+    if (e.sequence() != chain.records() + 1) {
       return bad(absl::StrCat("the file has sequence ", e.sequence(), " here"));
     }
-    uint64_t& version = versions[e.stream_id()];
-    if (e.stream_version() != version + 1) {
-      return bad(absl::StrCat("stream '", e.stream_id(), "' version ", e.stream_version(),
-                              " follows ", version));
+    if (e.stream_id().empty() || e.stream_id().size() > limits.max_stream_id_bytes ||
+        e.stream_id().find('\0') != std::string::npos) {
+      return bad(absl::StrCat("stream_id: must be 1 to ", limits.max_stream_id_bytes,
+                              " bytes without 0x00"));
     }
-    version = e.stream_version();
-    if (e.prev_hash() != prev) return bad("prev_hash does not chain to the previous event");
-    const std::string value = store::EncodeRecord(prev, e.sequence(), e.stream_id(),
-                                                  e.stream_version(), e.command_id(),
-                                                  StorePayload(e));
-    if (store::StoredHash(value) != e.hash()) {
-      return bad("hash mismatch: the event was altered (or redacted)");
+    if (e.command_id().size() > limits.max_command_id_bytes) {
+      return bad(absl::StrCat("command_id: over ", limits.max_command_id_bytes, " bytes"));
     }
-    prev = e.hash();
+    if (absl::Status at = CheckAt("at", e.at()); !at.ok()) return bad(at.message());
+    const std::string payload = StorePayload(e);
+    if (payload.size() > limits.max_payload_bytes) {
+      return bad(absl::StrCat("event of ", payload.size(), " bytes, over the limit of ",
+                              limits.max_payload_bytes));
+    }
+    record.sequence = e.sequence();
+    record.stream_id = e.stream_id();
+    record.stream_version = e.stream_version();
+    record.command_id = e.command_id();
+    record.prev_hash = e.prev_hash();
+    record.hash = e.hash();
+    const std::string value = store::EncodeRecord(e.prev_hash(), e.sequence(), e.stream_id(),
+                                                  e.stream_version(), e.command_id(), payload);
+    if (std::optional<std::string> wrong = chain.Next(record, value)) {
+      return bad(absl::StrCat(*wrong, " (altered, redacted or reordered)"));
+    }
+    // Consecutive events of one stream under one command id are one append.
+    if (e.command_id().empty() || e.command_id() != run_command || e.stream_id() != run_stream) {
+      if (!e.command_id().empty() && !command_ids.insert(e.command_id()).second) {
+        return bad(absl::StrCat("command id '", e.command_id(), "' appears twice"));
+      }
+      run_stream = e.stream_id();
+      run_command = e.command_id();
+      run_events = 0;
+    }
+    if (++run_events > limits.max_events_per_append) {
+      return bad(absl::StrCat("one command of over ", limits.max_events_per_append, " events"));
+    }
+    if (e.stream_id() == kUnitsStream || e.stream_id() == kPolicyStream) {
+      absl::StatusOr<std::shared_ptr<const Directory>> next = directory->With(e.event());
+      if (!next.ok()) return bad(next.status().message());
+      directory = *std::move(next);
+    }
   }
-  return expected - 1;
+  return chain.records();
 }
 
 }  // namespace
@@ -62,18 +103,24 @@ absl::Status Engine::Import(const std::string& path, bool binary,
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  if (rebuilding_.exchange(true)) {
+    return absl::FailedPreconditionError("a rebuild or an import is running already");
+  }
+  absl::Cleanup done = [this] { rebuilding_ = false; };
   if (log_->head().sequence != 0) {
     return absl::FailedPreconditionError("import needs an empty store");
   }
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> check,
                            EnvelopeReader::Open(path, binary));
-  HOTLINE_ASSIGN_OR_RETURN(const uint64_t total, CheckExport(check.get()));
+  HOTLINE_ASSIGN_OR_RETURN(const uint64_t total, CheckExport(check.get(), *log_));
 
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> reader,
                            EnvelopeReader::Open(path, binary));
-  // Events without projections until the rebuild at the end: an import cut
-  // short leaves a store that refuses commands.
+  // Until the rebuild at the end completes, a store that Open refuses: an
+  // import cut short is never taken for a store.
   HOTLINE_RETURN_IF_ERROR(MarkProjectionsIncomplete());
+  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kImportingMark, 1, {}));
+  HOTLINE_RETURN_IF_ERROR(log_->SyncWal());
   // Consecutive events of one command were one append; keep them so, so the
   // command-id records come out as they were.
   store::AppendRequest request;
@@ -111,7 +158,9 @@ absl::Status Engine::Import(const std::string& path, bool binary,
   }
   HOTLINE_RETURN_IF_ERROR(log_->SyncWal());
   HOTLINE_RETURN_IF_ERROR(LoadDirectory());
-  return RebuildProjections();
+  HOTLINE_RETURN_IF_ERROR(Rebuild(nullptr));
+  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kImportingMark, 0, {}));
+  return log_->SyncWal();
 }
 
 }  // namespace hotline::engine

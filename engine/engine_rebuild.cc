@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/node_hash_map.h"
 #include "engine/engine.h"
 #include "engine/event_codec.h"
@@ -20,9 +21,6 @@ namespace {
 
 using hotline::v1::TicketState;
 
-// Set (1) from the start of a rebuild until it has written everything, so
-// that an engine opened on an interrupted rebuild refuses commands.
-constexpr char kRebuildingCheckpoint[] = "rebuilding";
 // Batches an open ticket stays in memory after the last one that touched it.
 constexpr uint64_t kHeldBatches = 4;
 
@@ -41,8 +39,16 @@ absl::Status Engine::RebuildProjections(
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
-  ticket_cache_.Clear();
+  if (rebuilding_.exchange(true)) {
+    return absl::FailedPreconditionError("a rebuild or an import is running already");
+  }
+  absl::Cleanup done = [this] { rebuilding_ = false; };
+  return Rebuild(progress);
+}
+
+absl::Status Engine::Rebuild(const std::function<void(uint64_t, uint64_t)>& progress) {
   HOTLINE_RETURN_IF_ERROR(MarkProjectionsIncomplete());
+  ticket_cache_.Clear();
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kState, ""));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kOpenTimerPrefix));
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, kDueTimerPrefix));
@@ -54,20 +60,30 @@ absl::Status Engine::RebuildProjections(
   refold.join();
   HOTLINE_RETURN_IF_ERROR(tickets);
   HOTLINE_RETURN_IF_ERROR(statistics);
-  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kRebuildingCheckpoint, 0, {}));
+  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kRebuildingMark, 0, {}));
   HOTLINE_RETURN_IF_ERROR(log_->SyncWal());
   projections_incomplete_ = false;
   return absl::OkStatus();
 }
 
 absl::Status Engine::MarkProjectionsIncomplete() {
-  projections_incomplete_ = true;
-  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kRebuildingCheckpoint, 1, {}));
+  {
+    // Commands and firings in flight finish first; later ones see the mark.
+    absl::WriterMutexLock no_commands(&commands_mu_);
+    projections_incomplete_ = true;
+  }
+  HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kRebuildingMark, 1, {}));
   return log_->SyncWal();
 }
 
-absl::Status Engine::LoadRebuildMark() {
-  HOTLINE_ASSIGN_OR_RETURN(uint64_t rebuilding, log_->ReadCheckpoint(kRebuildingCheckpoint));
+absl::Status Engine::LoadRebuildMark(const std::string& path) {
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t importing, log_->ReadCheckpoint(kImportingMark));
+  if (importing != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "an import into ", path, " was interrupted: it holds only part of the file; "
+        "delete the directory and import again"));
+  }
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t rebuilding, log_->ReadCheckpoint(kRebuildingMark));
   projections_incomplete_ = rebuilding != 0;
   return absl::OkStatus();
 }
@@ -102,7 +118,7 @@ absl::Status Engine::RebuildTicketStates(
     }
     ++batch;
     if (progress) progress(through, total);
-    return log_->WriteCheckpoint(kRebuildingCheckpoint, 1, writes);
+    return log_->WriteCheckpoint(kRebuildingMark, 1, writes);
   };
   hotline::v1::EventEnvelope envelope;
   HOTLINE_RETURN_IF_ERROR(log_->Scan(1, total, [&](const store::Record& record) {

@@ -11,16 +11,8 @@ namespace hotline::engine {
 
 absl::StatusOr<DirectoryAt> ReadDirectoryAt(const store::EventLog& log,
                                             uint64_t up_to_sequence) {
-  auto directory = std::make_shared<const Directory>();
-  for (const char* stream : {kUnitsStream, kPolicyStream}) {
-    HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records, log.ReadStream(stream));
-    for (const store::Record& record : records) {
-      if (record.sequence > up_to_sequence) break;
-      hotline::v1::EventEnvelope envelope;
-      HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-      HOTLINE_ASSIGN_OR_RETURN(directory, directory->With(envelope.event()));
-    }
-  }
+  HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const Directory> directory,
+                           ReadDirectory(log, up_to_sequence));
   DirectoryAt out;
   for (const auto& [id, unit] : directory->units()) out.units.emplace_back(id, unit.name());
   out.time_zone = directory->policy().calendar().zone().name();

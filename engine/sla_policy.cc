@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "store/status_macros.h"
 
 namespace hotline::engine {
 namespace {
@@ -64,40 +65,69 @@ absl::StatusOr<std::vector<WorkingCalendar::Interval>> ParseWorkHours(
   return out;
 }
 
+// INVALID_ARGUMENT unless 1 <= value <= max.
+absl::Status CheckLimit(absl::string_view field, uint64_t value, uint64_t max) {
+  if (value == 0 || value > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be 1 to ", max));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateRules(const Policy& p) {
   for (int i = 0; i < p.accept_within_hours_size(); ++i) {
     const auto& r = p.accept_within_hours(i);
-    if (r.urgency() == Urgency::URGENCY_UNSPECIFIED || r.hours() == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "policy.accept_within_hours[", i, "]: needs an urgency and hours > 0"));
+    const std::string field = absl::StrCat("policy.accept_within_hours[", i, "]");
+    if (r.urgency() == Urgency::URGENCY_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": needs an urgency"));
     }
+    HOTLINE_RETURN_IF_ERROR(CheckLimit(field + ".hours", r.hours(), kMaxPolicyHours));
   }
   for (int i = 0; i < p.handle_within_days_size(); ++i) {
     const auto& r = p.handle_within_days(i);
-    if (r.urgency() == Urgency::URGENCY_UNSPECIFIED || r.days() == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "policy.handle_within_days[", i, "]: needs an urgency and days > 0"));
+    const std::string field = absl::StrCat("policy.handle_within_days[", i, "]");
+    if (r.urgency() == Urgency::URGENCY_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": needs an urgency"));
     }
+    HOTLINE_RETURN_IF_ERROR(CheckLimit(field + ".days", r.days(), kMaxPolicyDays));
   }
-  if (p.has_review_within_hours() && p.review_within_hours() == 0) {
-    return absl::InvalidArgumentError("policy.review_within_hours: must be > 0");
+  if (p.has_review_within_hours()) {
+    HOTLINE_RETURN_IF_ERROR(
+        CheckLimit("policy.review_within_hours", p.review_within_hours(), kMaxPolicyHours));
   }
-  if (p.has_rating_within_days() && p.rating_within_days() == 0) {
-    return absl::InvalidArgumentError("policy.rating_within_days: must be > 0");
+  if (p.has_rating_within_days()) {
+    HOTLINE_RETURN_IF_ERROR(
+        CheckLimit("policy.rating_within_days", p.rating_within_days(), kMaxPolicyDays));
   }
-  if (p.has_max_extension_days() && p.max_extension_days() == 0) {
-    return absl::InvalidArgumentError("policy.max_extension_days: must be > 0");
+  if (p.has_max_extension_days()) {
+    HOTLINE_RETURN_IF_ERROR(
+        CheckLimit("policy.max_extension_days", p.max_extension_days(), kMaxPolicyDays));
+  }
+  if (p.has_reopen_window_days()) {
+    HOTLINE_RETURN_IF_ERROR(
+        CheckLimit("policy.reopen_window_days", p.reopen_window_days(), kMaxPolicyDays));
+  }
+  if (p.has_max_extensions() && p.max_extensions() > kMaxPolicyExtensions) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy.max_extensions: must be at most ", kMaxPolicyExtensions));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-const SlaPolicy& SlaPolicy::Default() {
-  static const SlaPolicy* const kDefault = [] {
-    auto made = Make(Policy());
-    return new SlaPolicy(**made);
-  }();
+absl::StatusOr<std::shared_ptr<const SlaPolicy>> SlaPolicy::Default() {
+  static const auto* const kDefault =
+      new absl::StatusOr<std::shared_ptr<const SlaPolicy>>([]()
+          -> absl::StatusOr<std::shared_ptr<const SlaPolicy>> {
+        absl::TimeZone zone;
+        if (!absl::LoadTimeZone(kDefaultZone, &zone)) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the default policy's time zone '", kDefaultZone,
+              "' has no rules on this system: install the tzdata package "
+              "(apt-get install tzdata)"));
+        }
+        return Make(Policy());
+      }());
   return *kDefault;
 }
 
@@ -107,8 +137,14 @@ absl::StatusOr<std::shared_ptr<const SlaPolicy>> SlaPolicy::Make(
       published.has_time_zone() ? published.time_zone() : kDefaultZone;
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(zone_name, &zone)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("policy.time_zone: unknown time zone '", zone_name, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy.time_zone: unknown time zone '", zone_name,
+        "' (zone rules come from the system's tzdata package)"));
+  }
+  if (published.holidays_size() > kMaxCalendarDays ||
+      published.extra_workdays_size() > kMaxCalendarDays) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "policy.holidays, policy.extra_workdays: at most ", kMaxCalendarDays, " dates each"));
   }
   auto intervals = ParseWorkHours(published);
   if (!intervals.ok()) return intervals.status();

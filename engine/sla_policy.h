@@ -14,15 +14,25 @@
 
 namespace hotline::engine {
 
+// Bounds of a policy's numbers (sla.md is silent; docs/decisions.md).
+inline constexpr uint32_t kMaxPolicyHours = 24 * 366;  // accept, review
+inline constexpr uint32_t kMaxPolicyDays = 366;        // handle, rating, extension, reopen
+inline constexpr uint32_t kMaxPolicyExtensions = 100;
+inline constexpr int kMaxCalendarDays = 20000;         // holidays, extra workdays
+
 class SlaPolicy {
  public:
   // The policy of sla.md's defaults, in force before any PolicyPublished.
-  static const SlaPolicy& Default();
+  // FAILED_PRECONDITION naming the zone and the tzdata package when the
+  // system has no rules for its time zone (Asia/Shanghai).
+  static absl::StatusOr<std::shared_ptr<const SlaPolicy>> Default();
 
   // The policy `published` describes, unset fields taking the defaults.
   // INVALID_ARGUMENT names the first bad field (unknown time zone, malformed
   // "HH:MM" or date, overlapping or unordered work hours, a rule without
-  // urgency, a zero limit).
+  // urgency, a zero limit or one past its bound below, more than
+  // kMaxCalendarDays holidays or extra workdays). The bounds keep every
+  // deadline finite and the calendar's walks short.
   static absl::StatusOr<std::shared_ptr<const SlaPolicy>> Make(
       const hotline::v1::Policy& published);
 

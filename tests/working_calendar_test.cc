@@ -18,7 +18,7 @@ absl::Time At(const std::string& local, const std::string& zone = "Asia/Shanghai
   return *t;
 }
 
-const WorkingCalendar& Default() { return SlaPolicy::Default().calendar(); }
+const WorkingCalendar& Default() { return (*SlaPolicy::Default())->calendar(); }
 
 TEST(WorkingCalendarTest, WorkingDaysAreMondayToFridayByDefault) {
   EXPECT_TRUE(Default().IsWorkingDay(absl::CivilDay(2022, 5, 27)));   // Friday
@@ -122,7 +122,7 @@ TEST(WorkingCalendarTest, DaylightSavingTimeBoundaries) {
 TEST(SlaPolicyTest, DefaultsAndRuleMerging) {
   using hotline::v1::AppealType;
   using hotline::v1::Urgency;
-  const SlaPolicy& d = SlaPolicy::Default();
+  const SlaPolicy& d = **SlaPolicy::Default();
   EXPECT_EQ(d.AcceptWithin(Urgency::NORMAL), absl::Hours(4));
   EXPECT_EQ(d.AcceptWithin(Urgency::URGENT), absl::Hours(1));
   EXPECT_EQ(d.HandleWithinDays(AppealType::COMPLAINT, Urgency::NORMAL), 5);
