@@ -69,9 +69,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.sync = options.sync;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));
-  std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(log)));
+  std::unique_ptr<Engine> engine(new Engine(path, std::move(options), std::move(log)));
   HOTLINE_RETURN_IF_ERROR(engine->LoadDirectory());
-  HOTLINE_RETURN_IF_ERROR(engine->LoadRebuildMark(path));
+  HOTLINE_RETURN_IF_ERROR(engine->LoadRebuildMark());
   if (engine->options_.maintain_statistics &&
       engine->options_.mode == store::OpenMode::kReadWrite) {
     engine->stats_thread_ = std::thread([e = engine.get()] { e->MaintainStatistics(); });
@@ -115,6 +115,7 @@ std::shared_ptr<const Directory> Engine::directory() const {
 absl::Status Engine::Refresh() {
   if (options_.mode != store::OpenMode::kSecondary) return absl::OkStatus();
   HOTLINE_RETURN_IF_ERROR(log_->CatchUp());
+  HOTLINE_RETURN_IF_ERROR(LoadRebuildMark());
   return LoadDirectory();
 }
 
@@ -208,9 +209,10 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& comman
     HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
 
     absl::StatusOr<store::AppendResult> appended =
-        AppendTicketEvents(command, ticket.get(), events);
-    // The ticket moved on between reading and appending: decide again on the
-    // new state, unless the caller pinned the version it saw.
+        AppendTicketEvents(command, ticket.get(), events, primary ? &*primary : nullptr);
+    // The ticket (or a merge's primary) moved on between reading and
+    // appending: decide again on the new state, unless the caller pinned the
+    // version it saw.
     if (appended.status().code() == absl::StatusCode::kAborted &&
         !command.has_expected_version() && attempt < kMaxAttempts) {
       continue;
@@ -221,12 +223,16 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& comman
 }
 
 absl::StatusOr<store::AppendResult> Engine::AppendTicketEvents(
-    const Command& command, const TicketState* ticket, const std::vector<Event>& events) {
+    const Command& command, const TicketState* ticket, const std::vector<Event>& events,
+    const TicketState* decided_on) {
   const uint64_t version = ticket != nullptr ? ticket->version() : 0;
   auto next = std::make_shared<TicketState>(ticket != nullptr ? *ticket : TicketState());
   store::AppendRequest request;
   request.stream_id = command.ticket_id();
   request.expected_version = version;
+  if (decided_on != nullptr) {
+    request.other_streams.push_back({decided_on->ticket_id(), decided_on->version()});
+  }
   request.command_id = command.command_id();
   request.payloads = Envelopes(command, events, options_.clock(), version, next.get());
   AppendTimerWrites(ticket, *next, &request.extra_writes);

@@ -232,8 +232,9 @@ class Engine {
   // The units and policy in force now.
   std::shared_ptr<const Directory> directory() const;
 
-  // kSecondary: catches up with the writer and reloads the directory.
-  // Other modes: does nothing.
+  // kSecondary: catches up with the writer, reloads the directory and
+  // whether the writer's projections are complete (while it rebuilds, reads
+  // replay the log as on the writer). Other modes: does nothing.
   absl::Status Refresh();
 
   // A consistent copy of the whole store in the new directory `dir` (see
@@ -246,8 +247,9 @@ class Engine {
   absl::Time Now() const { return options_.clock(); }
 
  private:
-  Engine(EngineOptions options, std::unique_ptr<store::EventLog> log)
-      : options_(std::move(options)),
+  Engine(std::string path, EngineOptions options, std::unique_ptr<store::EventLog> log)
+      : path_(std::move(path)),
+        options_(std::move(options)),
         log_(std::move(log)),
         stats_(std::make_unique<StatsProjection>(log_.get(), options_.rebuild_batch_events)),
         ticket_cache_(options_.ticket_cache_entries) {}
@@ -263,9 +265,9 @@ class Engine {
   // Sets projections_incomplete_ and its durable mark, which only a
   // completed RebuildProjections clears.
   absl::Status MarkProjectionsIncomplete();
-  // Reads whether a rebuild was interrupted (projections_incomplete_);
-  // FAILED_PRECONDITION when an import into the store at `path` was.
-  absl::Status LoadRebuildMark(const std::string& path);
+  // Reads whether a rebuild is running or was interrupted
+  // (projections_incomplete_); FAILED_PRECONDITION when an import was.
+  absl::Status LoadRebuildMark();
   // RebuildProjections, by the caller that set rebuilding_.
   absl::Status Rebuild(const std::function<void(uint64_t, uint64_t)>& progress);
   // FAILED_PRECONDITION while projections_incomplete_.
@@ -278,10 +280,12 @@ class Engine {
   absl::StatusOr<ExecuteResult> ExecuteTicketCommand(const hotline::v1::Command& command);
   // Appends `events` for command.ticket_id() at version `ticket`'s (0 when
   // nullptr), with the ticket's new state and timer index changes in the
-  // same batch. ABORTED when the ticket moved on meanwhile.
+  // same batch. ABORTED when the ticket, or the other ticket `decided_on`
+  // (a merge's primary) when given, moved on meanwhile.
   absl::StatusOr<store::AppendResult> AppendTicketEvents(
       const hotline::v1::Command& command, const hotline::v1::TicketState* ticket,
-      const std::vector<hotline::v1::Event>& events);
+      const std::vector<hotline::v1::Event>& events,
+      const hotline::v1::TicketState* decided_on = nullptr);
   // Fires one timer at the instant `now`; nullopt when the ticket no longer
   // owes it.
   absl::StatusOr<std::optional<ExecuteResult>> FireTimer(const TimerEntry& timer,
@@ -295,6 +299,7 @@ class Engine {
   absl::StatusOr<std::optional<hotline::v1::TicketState>> LoadTicket(
       const std::string& ticket_id) const;
 
+  const std::string path_;  // the store's directory, for messages
   const EngineOptions options_;
   std::unique_ptr<store::EventLog> log_;
   std::unique_ptr<StatsProjection> stats_;

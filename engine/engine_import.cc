@@ -44,10 +44,11 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::EventL
   for (;;) {
     HOTLINE_ASSIGN_OR_RETURN(bool more, reader->Next(&e));
     if (!more) break;
+    const uint64_t sequence = chain.records() + 1;
     auto bad = [&](absl::string_view what) {
-      return absl::DataLossError(absl::StrCat("sequence ", chain.records() + 1, ": ", what));
+      return absl::DataLossError(absl::StrCat("sequence ", sequence, ": ", what));
     };
-    if (e.sequence() != chain.records() + 1) {
+    if (e.sequence() != sequence) {
       return bad(absl::StrCat("the file has sequence ", e.sequence(), " here"));
     }
     if (e.stream_id().empty() || e.stream_id().size() > limits.max_stream_id_bytes ||

@@ -76,11 +76,11 @@ absl::Status Engine::MarkProjectionsIncomplete() {
   return log_->SyncWal();
 }
 
-absl::Status Engine::LoadRebuildMark(const std::string& path) {
+absl::Status Engine::LoadRebuildMark() {
   HOTLINE_ASSIGN_OR_RETURN(uint64_t importing, log_->ReadCheckpoint(kImportingMark));
   if (importing != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "an import into ", path, " was interrupted: it holds only part of the file; "
+        "an import into ", path_, " was interrupted: it holds only part of the file; "
         "delete the directory and import again"));
   }
   HOTLINE_ASSIGN_OR_RETURN(uint64_t rebuilding, log_->ReadCheckpoint(kRebuildingMark));

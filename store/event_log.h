@@ -74,6 +74,13 @@ struct ExtraWrite {
   std::optional<std::string> value;
 };
 
+// A stream an append depends on without writing to it, and the version it
+// must be at.
+struct StreamExpectation {
+  std::string stream_id;
+  uint64_t version = 0;
+};
+
 // What to append: one or more events to one stream, atomically.
 struct AppendRequest {
   // Non-empty, at most Options::max_stream_id_bytes, no 0x00 byte.
@@ -83,6 +90,11 @@ struct AppendRequest {
   std::optional<uint64_t> expected_version;
   // The events, in order. At least one; each at most max_payload_bytes.
   std::vector<std::string> payloads;
+  // Other streams whose versions the append was decided on (e.g. the
+  // ticket a merge joins): refused with ABORTED unless each is at exactly
+  // that version when the append commits, so two appends cannot each decide
+  // on the other's stream as it was before the other (write skew).
+  std::vector<StreamExpectation> other_streams;
   // Idempotency key, at most max_command_id_bytes. When non-empty and already
   // recorded, the append returns the original positions, writes nothing and
   // performs no other check. Empty: not recorded.
@@ -238,9 +250,11 @@ class EventLog {
   absl::Status SyncWal();
 
   // Writes a consistent copy of the whole database to the new directory
-  // `dir` (RocksDB checkpoint: hard links where the file system allows),
-  // usable by Open like the original, while appends go on. FAILED_PRECONDITION
-  // when `dir` exists or the log is not kReadWrite.
+  // `dir`, usable by Open like the original, while appends go on: the writer
+  // takes a RocksDB checkpoint (hard links where the file system allows); a
+  // kSecondary (after CatchUp) or kReadOnly log, which needs no lock and so
+  // works beside a running writer, copies every key as of its view.
+  // FAILED_PRECONDITION when `dir` exists.
   absl::Status CreateCheckpoint(const std::string& dir) const;
 
   // Total bytes of the database's files (approximate).
@@ -269,9 +283,13 @@ class EventLog {
                                                   uint64_t expected) const;
   absl::StatusOr<bool> StreamHasVersion(absl::string_view stream_id, uint64_t version) const;
   absl::Status ValidateRequest(const AppendRequest& request) const;
+  // INVALID_ARGUMENT naming `field` unless `id` is a valid stream id.
+  absl::Status CheckStreamId(absl::string_view field, absl::string_view id) const;
   // Commits the given appends as one group. Called only by the group leader.
   void CommitGroup(const std::vector<PendingAppend*>& group);
   rocksdb::ColumnFamilyHandle* FamilyHandle(Family family) const;
+  // CreateCheckpoint without a writer: every key copied into a new database.
+  absl::Status CopyTo(const std::string& dir) const;
   // Adds a caller's puts and deletes to `batch`.
   void AddExtraWrites(const std::vector<ExtraWrite>& writes, rocksdb::WriteBatch* batch) const;
   // A snapshot for multi-read consistency beside a live writer; nullptr where

@@ -34,17 +34,24 @@ struct EventLog::PendingAppend {
   absl::CondVar cv;
 };
 
+absl::Status EventLog::CheckStreamId(absl::string_view field, absl::string_view id) const {
+  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
+  if (id.size() > options_.max_stream_id_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", id.size(),
+                                                   " bytes, over the limit of ",
+                                                   options_.max_stream_id_bytes));
+  }
+  if (id.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must not contain a 0x00 byte"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status EventLog::ValidateRequest(const AppendRequest& request) const {
-  if (request.stream_id.empty()) {
-    return absl::InvalidArgumentError("stream_id: must not be empty");
-  }
-  if (request.stream_id.size() > options_.max_stream_id_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("stream_id: ", request.stream_id.size(),
-                     " bytes, over the limit of ", options_.max_stream_id_bytes));
-  }
-  if (request.stream_id.find('\0') != std::string::npos) {
-    return absl::InvalidArgumentError("stream_id: must not contain a 0x00 byte");
+  HOTLINE_RETURN_IF_ERROR(CheckStreamId("stream_id", request.stream_id));
+  for (size_t i = 0; i < request.other_streams.size(); ++i) {
+    HOTLINE_RETURN_IF_ERROR(CheckStreamId(absl::StrCat("other_streams[", i, "].stream_id"),
+                                          request.other_streams[i].stream_id));
   }
   if (request.command_id.size() > options_.max_command_id_bytes) {
     return absl::InvalidArgumentError(
@@ -127,6 +134,25 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   // answer holds only if the group's write does.
   std::vector<PendingAppend*> repeats;
 
+  // A stream's version as it stands after the earlier appends of the group;
+  // ABORTED when it is not `expected`.
+  auto CheckVersion = [&](const std::string& stream,
+                          std::optional<uint64_t> expected) -> absl::StatusOr<uint64_t> {
+    absl::StatusOr<uint64_t> at;
+    if (auto it = versions.find(stream); it != versions.end()) {
+      at = it->second;
+    } else if (auto cached = stream_cache_.find(stream); cached != stream_cache_.end()) {
+      at = cached->second;
+    } else {
+      at = expected ? StreamVersionExpecting(stream, *expected) : StreamVersion(stream);
+    }
+    if (at.ok() && expected && *expected != *at) {
+      return absl::AbortedError(
+          absl::StrCat("stream '", stream, "' is at version ", *at, ", expected ", *expected));
+    }
+    return at;
+  };
+
   for (PendingAppend* p : group) {
     const AppendRequest& req = *p->request;
     if (!req.command_id.empty()) {
@@ -141,28 +167,18 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
         continue;
       }
     }
-    uint64_t version;
-    if (auto it = versions.find(req.stream_id); it != versions.end()) {
-      version = it->second;
-    } else if (auto cached = stream_cache_.find(req.stream_id);
-               cached != stream_cache_.end()) {
-      version = cached->second;
-    } else {
-      absl::StatusOr<uint64_t> stored =
-          req.expected_version ? StreamVersionExpecting(req.stream_id, *req.expected_version)
-                               : StreamVersion(req.stream_id);
-      if (!stored.ok()) {
-        p->result = stored.status();
-        continue;
+    absl::StatusOr<uint64_t> current = CheckVersion(req.stream_id, req.expected_version);
+    for (const StreamExpectation& other : req.other_streams) {
+      if (!current.ok()) break;
+      if (absl::StatusOr<uint64_t> at = CheckVersion(other.stream_id, other.version); !at.ok()) {
+        current = at.status();
       }
-      version = *stored;
     }
-    if (req.expected_version && *req.expected_version != version) {
-      p->result = absl::AbortedError(absl::StrCat(
-          "stream '", req.stream_id, "' is at version ", version,
-          ", expected ", *req.expected_version));
+    if (!current.ok()) {
+      p->result = current.status();
       continue;
     }
+    uint64_t version = *current;
     AppendResult result{head.sequence + 1,
                         static_cast<uint32_t>(req.payloads.size()), 0, false};
     for (const std::string& payload : req.payloads) {

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "engine/engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli_runner.h"
@@ -171,6 +173,23 @@ TEST_F(CliTest, ExportImportReportAndVerify) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.out, HasSubstr("sequence 2: hash mismatch"));
   EXPECT_THAT(Hotline("stats --db " + dir_.Sub("t")).out, HasSubstr("events          0"));
+}
+
+// docs/operations.md: backup works beside a running writer, which holds
+// the store's lock, and the copy is a store that verifies.
+TEST_F(CliTest, BackupWorksBesideARunningWriter) {
+  ASSERT_EQ(Hotline("apply --backfill --file " + dir_.Sub("commands.jsonl") + " " + db_).exit_code,
+            3);
+  auto writer = engine::Engine::Open(dir_.Sub("db"));
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const uint64_t head = (*writer)->log().head().sequence;
+  CliRun backup = Hotline("backup " + db_ + " --to " + dir_.Sub("copy"));
+  EXPECT_EQ(backup.exit_code, 0) << backup.out;
+  EXPECT_THAT(backup.out, HasSubstr(absl::StrCat("backed up ", head, " events")));
+  writer->reset();
+  CliRun verify = Hotline("verify --db " + dir_.Sub("copy"));
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_THAT(Hotline("show T-1 --db " + dir_.Sub("copy")).out, HasSubstr("IN_PROGRESS"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // each ticket's stored state equals a sequential replay of its stream, and
 // every command that returned OK is in the log exactly once.
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <thread>
@@ -85,6 +86,38 @@ TEST(EngineConcurrencyTest, OverlappingTicketsLoseNoUpdate) {
   auto chain = h.engine().log().VerifyChain();
   ASSERT_TRUE(chain.ok());
   EXPECT_TRUE(chain->ok());
+}
+
+// Two merges decided at once, each into the other ticket: each saw the
+// other open, but only one may succeed (the other's primary has moved on:
+// the append pins the primary's version).
+TEST(EngineConcurrencyTest, CrossedMergesNeverBothSucceed) {
+  EngineHarness h;
+  const absl::Time t0 = Shanghai("2022-06-01 09:00");
+  constexpr int kPairs = 150;
+  std::vector<hotline::v1::Command> forward, backward;
+  for (int i = 0; i < kPairs; ++i) {
+    const std::string a = absl::StrCat("A-", i), b = absl::StrCat("B-", i);
+    h.Must(h.Receive(a, t0));
+    h.Must(h.Receive(b, t0));
+    forward.push_back(h.Merge(a, t0 + absl::Minutes(1), b));
+    backward.push_back(h.Merge(b, t0 + absl::Minutes(1), a));
+  }
+  std::atomic<int> both{0};
+  std::vector<std::array<bool, 2>> merged(kPairs);
+  std::thread first([&] {
+    for (int i = 0; i < kPairs; ++i) merged[i][0] = h.engine().Execute(forward[i]).ok();
+  });
+  std::thread second([&] {
+    for (int i = 0; i < kPairs; ++i) merged[i][1] = h.engine().Execute(backward[i]).ok();
+  });
+  first.join();
+  second.join();
+  for (int i = 0; i < kPairs; ++i) {
+    EXPECT_TRUE(merged[i][0] || merged[i][1]) << i;
+    if (merged[i][0] && merged[i][1]) ++both;
+  }
+  EXPECT_EQ(both.load(), 0);
 }
 
 }  // namespace

@@ -89,6 +89,51 @@ TEST_F(EngineErrorsTest, AtTooFarAheadOrBehindTheClock) {
   EXPECT_THAT(old.status().message(), HasSubstr("backfill"));
 }
 
+// `at` lies in a documented window even with backfill: year 0001 would
+// write a statistics row per month since then, and extreme values hang
+// the statistics fold.
+TEST_F(EngineErrorsTest, AtOutsideTheAcceptedWindowIsRefusedEvenWithBackfill) {
+  const uint64_t head = h_.head();
+  for (int64_t seconds : {int64_t{-62135596800}, int64_t{-1}, int64_t{7258118400},
+                          int64_t{253402300799}}) {
+    hotline::v1::Command c = h_.Receive("T-1", t0_);
+    c.mutable_at()->set_seconds(seconds);
+    auto result = h_.Execute(c);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << seconds;
+    EXPECT_THAT(result.status().message(), HasSubstr("at: ")) << seconds;
+  }
+  EXPECT_EQ(h_.head(), head);
+}
+
+// Policy numbers are bounded, so that every deadline is finite; a calendar
+// with almost no working time refuses the command instead of recording an
+// instant past what a Timestamp holds.
+TEST_F(EngineErrorsTest, PolicyNumbersAreBoundedAndNoDeadlineIsInfinite) {
+  hotline::v1::Command huge = h_.NewCommand("", t0_, hotline::testing::Admin());
+  auto* rule = huge.mutable_publish_policy()->mutable_policy()->add_handle_within_days();
+  rule->set_urgency(hotline::v1::Urgency::NORMAL);
+  rule->set_days(4000000000u);
+  auto refused = h_.Execute(huge);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("policy.handle_within_days[0].days"));
+
+  // One working minute a day, and 8,000 working hours to sign for a ticket.
+  hotline::v1::Policy sparse;
+  auto* minute = sparse.add_work_hours();
+  minute->set_start("09:00");
+  minute->set_end("09:01");
+  auto* accept = sparse.add_accept_within_hours();
+  accept->set_urgency(hotline::v1::Urgency::NORMAL);
+  accept->set_hours(8000);
+  h_.PublishPolicy(sparse);
+  h_.Must(h_.Receive("T-1", t0_));
+  const uint64_t head = h_.head();
+  auto dispatch = h_.Execute(h_.Dispatch("T-1", t0_ + absl::Minutes(1)));
+  EXPECT_EQ(dispatch.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(dispatch.status().message(), HasSubstr("accept deadline"));
+  EXPECT_EQ(h_.head(), head);
+}
+
 // Each malformed command, as JSON, and the field its error must name.
 struct Malformed {
   std::string json;

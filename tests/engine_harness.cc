@@ -37,9 +37,10 @@ absl::Time Shanghai(const std::string& local) {
   return *t;
 }
 
-EngineHarness::EngineHarness(absl::Time now, bool backfill)
+EngineHarness::EngineHarness(absl::Time now, bool backfill, bool seed)
     : now_(now), backfill_(backfill) {
   Reopen();
+  if (!seed) return;
   const absl::Time at = now - absl::Hours(1);
   for (const char* unit : {"U01", "U02", "U03", "U09"}) {
     hotline::v1::Command c = NewCommand("", at, Admin());

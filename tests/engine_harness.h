@@ -27,10 +27,11 @@ absl::Time Shanghai(const std::string& local);
 
 class EngineHarness {
  public:
-  // Opens an engine (sync off) whose clock reads `now`, and registers units
-  // U01..U03 (active) and U09 (inactive), an hour before `now`.
+  // Opens an engine (sync off) whose clock reads `now`, and (with `seed`)
+  // registers units U01..U03 (active) and U09 (inactive), an hour before
+  // `now`; without, the store stays empty.
   explicit EngineHarness(absl::Time now = Shanghai("2022-06-30 12:00"),
-                         bool backfill = true);
+                         bool backfill = true, bool seed = true);
 
   engine::Engine& engine() { return *engine_; }
   uint64_t head() const { return engine_->log().head().sequence; }

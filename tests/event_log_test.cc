@@ -8,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "store/keys.h"
+#include "store/rocks_status.h"
 #include "store/subscription.h"
 #include "tests/raw_rocks.h"
 #include "tests/temp_dir.h"
@@ -288,6 +291,134 @@ TEST(EventLogOpenTest, ReadOnlyRefusesWritesAndMissingDirectoryIsNotFound) {
     EXPECT_EQ((*reader)->Append(Request("S", {"y"})).status().code(),
               absl::StatusCode::kFailedPrecondition);
   }
+}
+
+TEST_F(EventLogTest, OtherStreamsPinTheVersionsAnAppendWasDecidedOn) {
+  ASSERT_TRUE(log_->Append(Request("P", {"p1"})).ok());
+  AppendRequest merge = Request("S", {"s1"}, "merge-1", 0);
+  merge.other_streams = {{"P", 1}};
+  ASSERT_TRUE(log_->Append(merge).ok());
+  // P moves on; an append decided on P at version 1 is refused, writing nothing.
+  ASSERT_TRUE(log_->Append(Request("P", {"p2"})).ok());
+  AppendRequest stale = Request("T", {"t1"}, "merge-2", 0);
+  stale.other_streams = {{"P", 1}};
+  auto refused = log_->Append(stale);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(refused.status().message(), HasSubstr("'P' is at version 2, expected 1"));
+  EXPECT_EQ(log_->head().sequence, 3u);
+  EXPECT_FALSE(log_->FindCommand("merge-2")->has_value());
+  stale.other_streams = {{std::string("bad\0id", 6), 1}};
+  EXPECT_EQ(log_->Append(stale).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EventLogTest, VerifyChainChecksTheCommandIndexAgainstTheEvents) {
+  ASSERT_TRUE(log_->Append(Request("T-1", {"a", "b"}, "c1")).ok());
+  ASSERT_TRUE(log_->Append(Request("T-2", {"c"}, "c2")).ok());
+  ASSERT_TRUE(log_->Append(Request("T-1", {"d"})).ok());
+  EXPECT_TRUE(log_->VerifyChain()->ok());
+  const std::string path = dir_.Sub("db");
+  auto fault_after = [&](const std::function<void()>& change) -> std::string {
+    log_.reset();
+    change();
+    log_ = OpenLog(path);
+    auto report = log_->VerifyChain();
+    EXPECT_TRUE(report.ok());
+    return report->ok() ? "" : report->fault->what;
+  };
+  // An entry pointing at other records, a missing one, one with no records.
+  EXPECT_THAT(fault_after([&] { hotline::testing::SetValue(path, "commands", "c1",
+                                                            CommandValue(1, 1)); }),
+              HasSubstr("command id 'c1'"));
+  EXPECT_THAT(fault_after([&] { hotline::testing::SetValue(path, "commands", "c1",
+                                                            std::nullopt); }),
+              HasSubstr("command id 'c1'"));
+  EXPECT_THAT(fault_after([&] {
+                hotline::testing::SetValue(path, "commands", "c1", CommandValue(1, 2));
+                hotline::testing::SetValue(path, "commands", "c9", CommandValue(4, 1));
+              }),
+              HasSubstr("command index has 3 entries for 2 commands"));
+}
+
+TEST_F(EventLogTest, VerifyChainNamesAnEmptiedLogWhoseHeadNamesRecords) {
+  ASSERT_TRUE(log_->Append(Request("T-1", {"a", "b", "c"})).ok());
+  log_.reset();
+  hotline::testing::ClearFamily(dir_.Sub("db"), "events");
+  hotline::testing::ClearFamily(dir_.Sub("db"), "streams");
+  log_ = OpenLog(dir_.Sub("db"));
+  auto report = log_->VerifyChain();
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_THAT(report->fault->what, HasSubstr("stored head does not match"));
+}
+
+TEST_F(EventLogTest, ScanNamesAMalformedKeyInsteadOfReadingPastIt) {
+  ASSERT_TRUE(log_->Append(Request("T-1", {"a"})).ok());
+  log_.reset();
+  hotline::testing::SetValue(dir_.Sub("db"), "events", std::string("\xff\xff", 2), "x");
+  log_ = OpenLog(dir_.Sub("db"));
+  absl::Status scanned = log_->Scan(1, UINT64_MAX, [](const Record&) { return absl::OkStatus(); });
+  EXPECT_EQ(scanned.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(scanned.message(), HasSubstr("events key of 2 bytes"));
+}
+
+TEST(EventLogOpenTest, OptionsOutOfRangeAreRefusedNamingTheField) {
+  hotline::testing::TempDir dir;
+  Options options;
+  options.max_stream_id_bytes = 70000;  // ids are stored with a 16-bit length
+  auto opened = EventLog::Open(dir.Sub("db"), options);
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(opened.status().message(), HasSubstr("max_stream_id_bytes"));
+  options = Options();
+  options.max_events_per_append = 0;
+  EXPECT_THAT(EventLog::Open(dir.Sub("db"), options).status().message(),
+              HasSubstr("max_events_per_append"));
+}
+
+// Another program's RocksDB database: refused, and left as it was.
+TEST(EventLogOpenTest, ForeignDatabasesAreRefusedAndNotWrittenTo) {
+  hotline::testing::TempDir dir;
+  const std::string path = dir.Sub("foreign");
+  {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, path, &db).ok());
+    rocksdb::ColumnFamilyHandle* other = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "accounts", &other).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "k", "v").ok());
+    db->DestroyColumnFamilyHandle(other);
+    delete db;
+  }
+  auto opened = EventLog::Open(path, Options());
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(opened.status().message(), HasSubstr("'accounts'"));
+  std::vector<std::string> families;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families).ok());
+  EXPECT_THAT(families, ElementsAre("default", "accounts"));
+
+  // Only the default family, holding data: no marker, refused as not a log.
+  const std::string plain = dir.Sub("plain");
+  {
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, plain, &db).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "k", "v").ok());
+    delete db;
+  }
+  opened = EventLog::Open(plain, Options());
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(opened.status().message(), HasSubstr("not a hotline event log"));
+}
+
+TEST(RocksStatusTest, OnlyLockFileErrorsMeanAnotherWriter) {
+  EXPECT_EQ(FromRocks(rocksdb::Status::IOError("While lock file: /d/LOCK",
+                                               "Resource temporarily unavailable"), "opening")
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(FromRocks(rocksdb::Status::IOError("While reading block at offset 4096"), "reading")
+                .code(),
+            absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -47,6 +47,24 @@ void DeleteRecord(const std::string& path, uint64_t sequence) {
   });
 }
 
+void SetValue(const std::string& path, const std::string& family, const std::string& key,
+              const std::optional<std::string>& value) {
+  WithFamily(path, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {
+    ASSERT_TRUE((value ? db->Put(rocksdb::WriteOptions(), handle, key, *value)
+                       : db->Delete(rocksdb::WriteOptions(), handle, key))
+                    .ok());
+  });
+}
+
+void ClearFamily(const std::string& path, const std::string& family) {
+  WithFamily(path, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handle, it->key()).ok());
+    }
+  });
+}
+
 void ChangeValue(const std::string& path, const std::string& family, const std::string& key,
                  const std::function<void(std::string*)>& change) {
   WithFamily(path, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace hotline::testing {
@@ -15,6 +16,13 @@ void FlipRecordByte(const std::string& path, uint64_t sequence, size_t offset);
 
 // Deletes the stored record at `sequence` (its index entry stays).
 void DeleteRecord(const std::string& path, uint64_t sequence);
+
+// Sets `key` in column family `family` to `value`, or deletes it (nullopt).
+void SetValue(const std::string& path, const std::string& family, const std::string& key,
+              const std::optional<std::string>& value);
+
+// Deletes every key of column family `family`.
+void ClearFamily(const std::string& path, const std::string& family);
 
 // Calls `change(value)` on the value of `key` in column family `family`.
 void ChangeValue(const std::string& path, const std::string& family, const std::string& key,

@@ -11,7 +11,12 @@ int Run(const Flags& flags) {
   if (!flags.Has("to")) {
     return Usage(FindSubcommand("backup"), absl::InvalidArgumentError("--to is required"));
   }
+  // The writer's checkpoint (hard links) when no one else writes; beside a
+  // running writer, a copy of a read-only view, which takes no lock.
   auto engine = OpenEngine(flags, /*writable=*/true);
+  if (engine.status().code() == absl::StatusCode::kFailedPrecondition) {
+    engine = OpenEngine(flags, /*writable=*/false);
+  }
   if (!engine.ok()) return Fail("backup", engine.status());
   if (absl::Status s = (*engine)->Backup(*flags.Get("to")); !s.ok()) return Fail("backup", s);
   std::printf("backed up %llu events to %s\n",
@@ -25,7 +30,8 @@ int Run(const Flags& flags) {
 Subcommand BackupCommand() {
   return {"backup", "backup --to DIR",
           "Write a consistent copy of the store to the new directory DIR (a RocksDB "
-          "checkpoint; hard links on the same file system). Open the copy with --db DIR.",
+          "checkpoint, hard links on the same file system; beside a running writer, a "
+          "copy of what it had committed when backup started). Open the copy with --db DIR.",
           {{"to", true, "the new directory (required; must not exist)"}}, 0, 0, Run};
 }
 
