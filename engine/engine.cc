@@ -287,9 +287,22 @@ absl::StatusOr<TicketState> Engine::GetTicket(const std::string& ticket_id) cons
 
 absl::StatusOr<std::vector<EventEnvelope>> Engine::History(
     const std::string& ticket_id) const {
+  std::optional<TicketState> state;
+  if (!projections_incomplete_) {
+    HOTLINE_ASSIGN_OR_RETURN(state, LoadTicket(ticket_id));
+  }
   HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records, log_->ReadStream(ticket_id));
   if (records.empty() || !IsValidId(ticket_id, kMaxTicketIdBytes)) {
     return absl::NotFoundError(absl::StrCat("no ticket '", ticket_id, "'"));
+  }
+  // The stream index cannot show a lost last entry; the ticket's state,
+  // written in the same batch as its events and read before them (so a
+  // command committing meanwhile only adds records), knows how many there
+  // are at least.
+  if (state.has_value() && state->version() > records.size()) {
+    return absl::DataLossError(absl::StrCat(
+        "stream '", ticket_id, "' version ", records.size() + 1, ": missing (the stream "
+        "index holds ", records.size(), " entries, the ticket's state ", state->version(), ")"));
   }
   std::vector<EventEnvelope> events(records.size());
   for (size_t i = 0; i < records.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "store/event_log.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -379,6 +380,24 @@ absl::StatusOr<uint64_t> EventLog::StreamVersionExpecting(absl::string_view stre
   return StreamVersion(stream_id);
 }
 
+namespace {
+// Decodes the value stored at `sequence` for a reader. DATA_LOSS naming the
+// sequence when it does not decode, its bytes do not match its own hash, or
+// it claims another position: a changed or misplaced record is refused,
+// never answered with. (Links between records are VerifyChain's to check.)
+absl::Status DecodeStored(absl::string_view value, uint64_t sequence, Record* out) {
+  absl::Status s = DecodeRecord(value, out);
+  if (s.ok() && !HashMatches(value)) {
+    s = absl::DataLossError("hash mismatch: the record's bytes were changed");
+  }
+  if (s.ok() && out->sequence != sequence) {
+    s = absl::DataLossError(absl::StrCat("the record says sequence ", out->sequence));
+  }
+  if (s.ok()) return s;
+  return absl::DataLossError(absl::StrCat("record at sequence ", sequence, ": ", s.message()));
+}
+}  // namespace
+
 absl::StatusOr<Record> EventLog::Read(uint64_t sequence) const {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_,
@@ -388,7 +407,7 @@ absl::StatusOr<Record> EventLog::Read(uint64_t sequence) const {
   }
   HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading a record"));
   Record record;
-  HOTLINE_RETURN_IF_ERROR(DecodeRecord(value, &record));
+  HOTLINE_RETURN_IF_ERROR(DecodeStored(value, sequence, &record));
   return record;
 }
 
@@ -408,12 +427,8 @@ absl::Status EventLog::Scan(
     }
     const uint64_t sequence = DecodeFixed64BE(it->key().data());
     if (sequence > through) break;
-    absl::Status s = DecodeRecord(ToView(it->value()), &record);
-    if (!s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("record at sequence ", sequence, ": ", s.message()));
-    }
-    s = visit(record);
+    HOTLINE_RETURN_IF_ERROR(DecodeStored(ToView(it->value()), sequence, &record));
+    absl::Status s = visit(record);
     if (IsStopScan(s)) return absl::OkStatus();
     HOTLINE_RETURN_IF_ERROR(s);
   }
@@ -432,12 +447,35 @@ absl::StatusOr<std::vector<Record>> EventLog::ReadStream(
     const std::string prefix = StreamKey(stream_id, 0).substr(0, stream_id.size() + 1);
     for (it->Seek(StreamKey(stream_id, from_version));
          it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+      const uint64_t version = records.size() + std::max<uint64_t>(from_version, 1);
+      auto lost = [&](absl::string_view what) {
+        return absl::DataLossError(absl::StrCat("stream '", stream_id, "' version ", version,
+                                                ": ", what));
+      };
+      if (it->key() != ToSlice(StreamKey(stream_id, version))) {
+        status = lost("missing from the stream index (versions must be gapless)");
+        break;
+      }
+      if (it->value().size() != 8) {
+        status = lost("malformed stream index entry");
+        break;
+      }
+      const uint64_t sequence = DecodeFixed64BE(it->value().data());
       std::string value;
       rocksdb::Status s = db_->Get(ro, events_, it->value(), &value);
+      if (s.IsNotFound()) {
+        status = lost(absl::StrCat("the index names sequence ", sequence,
+                                   ", which holds no record"));
+        break;
+      }
       status = FromRocks(s, "reading a stream's record");
       if (!status.ok()) break;
       Record& record = records.emplace_back();
-      status = DecodeRecord(value, &record);
+      status = DecodeStored(value, sequence, &record);
+      if (status.ok() && (record.stream_id != stream_id || record.stream_version != version)) {
+        status = lost(absl::StrCat("the index names sequence ", sequence,
+                                   ", a record of another stream or version"));
+      }
       if (!status.ok()) break;
     }
     if (status.ok()) status = FromRocks(it->status(), "reading a stream");

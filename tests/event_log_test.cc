@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -291,6 +292,32 @@ TEST(EventLogOpenTest, ReadOnlyRefusesWritesAndMissingDirectoryIsNotFound) {
     EXPECT_EQ((*reader)->Append(Request("S", {"y"})).status().code(),
               absl::StatusCode::kFailedPrecondition);
   }
+}
+
+// The record format of docs/storage-format.md, pinned by bytes written out
+// by hand (hashes from an independent SHA-256): a change that would break
+// existing logs and exports fails here.
+TEST_F(EventLogTest, RecordFormatAndGenesisHashArePinnedByTestVectors) {
+  EXPECT_EQ(GenesisHash(), std::string(32, '\0'));
+  const std::string body1 = absl::HexStringToBytes(
+      "0000000000000000000000000000000000000000000000000000000000000000"  // prev_hash
+      "0000000000000001"                                                  // sequence
+      "0000000000000001"                                                  // version
+      "0003" "542d31"                                                     // "T-1"
+      "0002" "6331"                                                       // "c1"
+      "68656c6c6f");                                                      // "hello"
+  const std::string hash1 = absl::HexStringToBytes(
+      "f03429930d0eeb6062184736ba4bc62d4a0e731bd5806a3a9b6e9ef3031143c0");
+  EXPECT_EQ(EncodeRecord(GenesisHash(), 1, "T-1", 1, "c1", "hello"), body1 + hash1);
+
+  ASSERT_TRUE(log_->Append(Request("T-1", {"hello"}, "c1")).ok());
+  ASSERT_TRUE(log_->Append(Request("T-2", {std::string("\x00\xff", 2)})).ok());
+  EXPECT_EQ(log_->Read(1)->hash, hash1);
+  // Record 2 chains to record 1, with no command id and a binary payload.
+  EXPECT_EQ(log_->Read(2)->hash,
+            absl::HexStringToBytes(
+                "4b2cc925ef00dedd7c0e0b976ed5dc3760799eb8c9c755f0a49d55ce03178c52"));
+  EXPECT_EQ(log_->head().hash, log_->Read(2)->hash);
 }
 
 TEST_F(EventLogTest, OtherStreamsPinTheVersionsAnAppendWasDecidedOn) {
