@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice.h"
@@ -177,17 +179,29 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
-  switch (options.mode) {
-    case OpenMode::kReadWrite:
-      s = rocksdb::DB::Open(ro, path, families, &handles, &raw);
-      break;
-    case OpenMode::kReadOnly:
-      s = rocksdb::DB::OpenForReadOnly(ro, path, families, &handles, &raw);
-      break;
-    case OpenMode::kSecondary:
-      s = rocksdb::DB::OpenAsSecondary(ro, path, options.secondary_path,
-                                       families, &handles, &raw);
-      break;
+  // A reader opening beside a live writer can read a MANIFEST naming a file
+  // that the writer's compaction deletes before the reader opens it; the
+  // next attempt reads the newer MANIFEST. A file truly missing fails every
+  // attempt.
+  constexpr int kReaderOpenAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    switch (options.mode) {
+      case OpenMode::kReadWrite:
+        s = rocksdb::DB::Open(ro, path, families, &handles, &raw);
+        break;
+      case OpenMode::kReadOnly:
+        s = rocksdb::DB::OpenForReadOnly(ro, path, families, &handles, &raw);
+        break;
+      case OpenMode::kSecondary:
+        s = rocksdb::DB::OpenAsSecondary(ro, path, options.secondary_path,
+                                         families, &handles, &raw);
+        break;
+    }
+    const bool raced = options.mode != OpenMode::kReadWrite &&
+                       (s.IsCorruption() || s.IsPathNotFound() || s.IsIOError()) &&
+                       absl::StrContains(s.ToString(), "No such file");
+    if (!raced || attempt == kReaderOpenAttempts) break;
+    absl::SleepFor(absl::Milliseconds(10 * attempt));
   }
   HOTLINE_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("opening ", path)));
   std::unique_ptr<EventLog> log(
