@@ -1,17 +1,19 @@
-// Reports made beside a running writer: a second process keeps appending a
-// simulated district's traffic while this one, opened as a RocksDB
-// secondary (and read-only), makes monthly reports — maintained and rebuilt
-// agree at the same log position, and later reports see later appends. The
-// writer is never stopped; it is killed at the end.
+// Reports made beside a running writer: a second process appends a
+// simulated district's traffic in two steps the test sets off, while this
+// one, opened as a RocksDB secondary (and read-only), makes monthly reports
+// — maintained and rebuilt agree at the same log position, and a report
+// after the second step sees its appends. The writer waits between steps,
+// so nothing depends on timing; it is killed on every way out of the test.
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
-#include <filesystem>
 #include <string>
 
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/numbers.h"
 #include "engine/engine.h"
 #include "engine/monthly_report.h"
 #include "gtest/gtest.h"
@@ -24,8 +26,10 @@ namespace {
 
 constexpr char kWriterFlag[] = "--writer-child";
 
-// Child mode: simulate a busy year until killed.
-int RunWriter(const std::string& path) {
+// Child mode: January 2022 of a busy district, then (on a byte from
+// `go_fd`) the timers due by mid-February; after each step one byte to
+// `done_fd`. Then it waits for the parent to go away.
+int RunWriter(const std::string& path, int go_fd, int done_fd) {
   workload::SimClock clock;
   EngineOptions options;
   options.clock = [&clock] { return clock.Now(); };
@@ -34,9 +38,18 @@ int RunWriter(const std::string& path) {
   if (!engine.ok()) return 1;
   workload::SimulationOptions sim;
   sim.from = absl::CivilDay(2022, 1, 1);
-  sim.to = absl::CivilDay(2022, 12, 31);
+  sim.to = absl::CivilDay(2022, 1, 31);
   sim.tickets_per_year = 40000;
-  return workload::Simulate(engine->get(), &clock, sim).ok() ? 0 : 2;
+  if (!workload::Simulate(engine->get(), &clock, sim).ok()) return 2;
+  char byte = 1;
+  if (write(done_fd, &byte, 1) != 1 || read(go_fd, &byte, 1) != 1) return 3;
+  auto fired = (*engine)->FireDueTimers(absl::FromCivil(absl::CivilDay(2022, 2, 15),
+                                                        absl::UTCTimeZone()));
+  if (!fired.ok() || fired->empty()) return 4;
+  if (write(done_fd, &byte, 1) != 1) return 5;
+  while (read(go_fd, &byte, 1) > 0) {
+  }
+  return 0;
 }
 
 std::string Json(Engine& engine, bool rebuild) {
@@ -53,26 +66,35 @@ uint64_t Position(Engine& engine) {
 TEST(ReportSecondaryTest, ReportsBesideARunningWriter) {
   hotline::testing::TempDir dir;
   const std::string path = dir.Sub("db");
-  const pid_t writer = hotline::testing::SpawnSelf({kWriterFlag, path}, false).pid;
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  const hotline::testing::Child writer =
+      hotline::testing::SpawnSelf({kWriterFlag, path, std::to_string(go[0])}, true);
+  close(go[0]);
+  absl::Cleanup kill_writer = [&] {
+    close(go[1]);
+    kill(writer.pid, SIGKILL);
+    waitpid(writer.pid, nullptr, 0);
+    close(writer.read_fd);
+  };
+  auto step_done = [&] {
+    char byte;
+    return read(writer.read_fd, &byte, 1) == 1;
+  };
+  ASSERT_TRUE(step_done()) << "the writer failed its first step";
+
   EngineOptions options;
   options.mode = store::OpenMode::kSecondary;
   options.secondary_path = dir.Sub("secondary");
-  // The writer is still creating the store at first: retry until it is there.
-  absl::StatusOr<std::unique_ptr<Engine>> secondary = absl::UnavailableError("not yet");
-  for (int i = 0; i < 600 && !secondary.ok(); ++i) {
-    absl::SleepFor(absl::Milliseconds(50));
-    if (std::filesystem::exists(path + "/CURRENT")) secondary = Engine::Open(path, options);
-  }
+  auto secondary = Engine::Open(path, options);
   ASSERT_TRUE(secondary.ok()) << secondary.status();
-  for (int i = 0; i < 600 && (*secondary)->log().head().sequence < 3000; ++i) {
-    absl::SleepFor(absl::Milliseconds(50));
-    ASSERT_TRUE((*secondary)->Refresh().ok());
-  }
-  ASSERT_GE((*secondary)->log().head().sequence, 3000u);
-
   const uint64_t first = Position(**secondary);
+  ASSERT_GE(first, 3000u);
   EXPECT_EQ(Json(**secondary, false), Json(**secondary, true));  // same position, same bytes
-  absl::SleepFor(absl::Milliseconds(500));
+
+  char byte = 1;
+  ASSERT_EQ(write(go[1], &byte, 1), 1);
+  ASSERT_TRUE(step_done()) << "the writer failed its second step";
   ASSERT_TRUE((*secondary)->Refresh().ok());
   const uint64_t later = Position(**secondary);
   EXPECT_GT(later, first);
@@ -83,13 +105,8 @@ TEST(ReportSecondaryTest, ReportsBesideARunningWriter) {
   read_only.mode = store::OpenMode::kReadOnly;
   auto view = Engine::Open(path, read_only);
   ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(Position(**view), later);
   EXPECT_EQ(Json(**view, false), Json(**view, true));
-
-  int status = 0;
-  ASSERT_EQ(waitpid(writer, &status, WNOHANG), 0) << "the writer stopped on its own";
-  kill(writer, SIGKILL);
-  ASSERT_EQ(waitpid(writer, &status, 0), writer);
-  EXPECT_TRUE(WIFSIGNALED(status));
   std::printf("reports at positions %llu and %llu while the writer ran\n",
               static_cast<unsigned long long>(first), static_cast<unsigned long long>(later));
 }
@@ -98,8 +115,11 @@ TEST(ReportSecondaryTest, ReportsBesideARunningWriter) {
 }  // namespace hotline::engine
 
 int main(int argc, char** argv) {
-  if (argc == 3 && std::strcmp(argv[1], hotline::engine::kWriterFlag) == 0) {
-    return hotline::engine::RunWriter(argv[2]);
+  // Child mode: FLAG PATH GO_FD DONE_FD (SpawnSelf appends the last).
+  if (argc == 5 && std::strcmp(argv[1], hotline::engine::kWriterFlag) == 0) {
+    int go = 0, done = 0;
+    if (!absl::SimpleAtoi(argv[3], &go) || !absl::SimpleAtoi(argv[4], &done)) return 2;
+    return hotline::engine::RunWriter(argv[2], go, done);
   }
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
