@@ -29,11 +29,11 @@ Child SpawnSelf(std::vector<std::string> args, bool pipe_to_parent) {
 }
 
 int MainWithPipedChild(int argc, char** argv, const char* flag,
-                       int (*child)(const std::string& path, int fd)) {
-  if (argc == 4 && std::strcmp(argv[1], flag) == 0) {
+                       int (*child)(const std::vector<std::string>& args, int fd)) {
+  if (argc >= 3 && std::strcmp(argv[1], flag) == 0) {
     int fd = 0;
-    if (!absl::SimpleAtoi(argv[3], &fd)) return 2;
-    return child(argv[2], fd);
+    if (!absl::SimpleAtoi(argv[argc - 1], &fd)) return 2;
+    return child(std::vector<std::string>(argv + 2, argv + argc - 1), fd);
   }
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

@@ -22,10 +22,10 @@ struct Child {
 Child SpawnSelf(std::vector<std::string> args, bool pipe_to_parent);
 
 // main() of a test binary whose child mode reports on a pipe: run as
-// `BINARY flag PATH FD` (SpawnSelf({flag, PATH}, true)) it returns
-// child(PATH, FD); otherwise it runs the tests.
+// `BINARY flag ARGS... FD` (SpawnSelf({flag, ARGS...}, true)) it returns
+// child(ARGS, FD); otherwise it runs the tests.
 int MainWithPipedChild(int argc, char** argv, const char* flag,
-                       int (*child)(const std::string& path, int fd));
+                       int (*child)(const std::vector<std::string>& args, int fd));
 
 }  // namespace hotline::testing
 

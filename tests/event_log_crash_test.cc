@@ -42,9 +42,12 @@ std::string ExpectedPayload(int round, uint32_t thread, uint32_t n) {
   return absl::StrCat("round-", round, "/thread-", thread, "/n-", n);
 }
 
-// Child mode (args: flag, path, round, fd): append forever, acknowledging
-// each durable append on `fd`.
-int RunChild(const std::string& path, int fd, int round) {
+// Child mode (args: PATH ROUND): append forever, acknowledging each durable
+// append on `fd`.
+int RunChild(const std::vector<std::string>& args, int fd) {
+  int round = 0;
+  if (args.size() != 2 || !absl::SimpleAtoi(args[1], &round)) return 2;
+  const std::string& path = args[0];
   Options options;
   options.sync = true;
   auto log = EventLog::Open(path, options);
@@ -123,13 +126,6 @@ TEST(EventLogCrashTest, AcknowledgedAppendsSurviveSigkill) {
 }  // namespace hotline::store
 
 int main(int argc, char** argv) {
-  if (argc == 5 && std::strcmp(argv[1], hotline::store::kChildFlag) == 0) {
-    int fd = 0, round = 0;
-    if (!absl::SimpleAtoi(argv[4], &fd) || !absl::SimpleAtoi(argv[3], &round)) {
-      return 2;
-    }
-    return hotline::store::RunChild(argv[2], fd, round);
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+  return hotline::testing::MainWithPipedChild(argc, argv, hotline::store::kChildFlag,
+                                              &hotline::store::RunChild);
 }

@@ -30,7 +30,8 @@ EngineOptions Options(workload::SimClock* clock) {
 }
 
 // Child mode: rebuild; after three batches tell the parent and wait to die.
-int RunChild(const std::string& path, int fd) {
+int RunChild(const std::vector<std::string>& args, int fd) {
+  const std::string& path = args.at(0);
   workload::SimClock clock;
   auto engine = Engine::Open(path, Options(&clock));
   if (!engine.ok()) return 1;

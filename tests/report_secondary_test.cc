@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
@@ -26,10 +27,13 @@ namespace {
 
 constexpr char kWriterFlag[] = "--writer-child";
 
-// Child mode: January 2022 of a busy district, then (on a byte from
+// Child mode (args: PATH GO_FD): January 2022 of a busy district, then (on a byte from
 // `go_fd`) the timers due by mid-February; after each step one byte to
 // `done_fd`. Then it waits for the parent to go away.
-int RunWriter(const std::string& path, int go_fd, int done_fd) {
+int RunWriter(const std::vector<std::string>& args, int done_fd) {
+  int go_fd = 0;
+  if (args.size() != 2 || !absl::SimpleAtoi(args[1], &go_fd)) return 2;
+  const std::string& path = args[0];
   workload::SimClock clock;
   EngineOptions options;
   options.clock = [&clock] { return clock.Now(); };
@@ -115,12 +119,6 @@ TEST(ReportSecondaryTest, ReportsBesideARunningWriter) {
 }  // namespace hotline::engine
 
 int main(int argc, char** argv) {
-  // Child mode: FLAG PATH GO_FD DONE_FD (SpawnSelf appends the last).
-  if (argc == 5 && std::strcmp(argv[1], hotline::engine::kWriterFlag) == 0) {
-    int go = 0, done = 0;
-    if (!absl::SimpleAtoi(argv[3], &go) || !absl::SimpleAtoi(argv[4], &done)) return 2;
-    return hotline::engine::RunWriter(argv[2], go, done);
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+  return hotline::testing::MainWithPipedChild(argc, argv, hotline::engine::kWriterFlag,
+                                              &hotline::engine::RunWriter);
 }

@@ -31,7 +31,8 @@ constexpr int kTickets = 150;  // each misses ACCEPT and HANDLE: 300 timers
 absl::Time Now() { return hotline::testing::Shanghai("2022-07-01 09:00"); }
 
 // Child mode: fire one timer at a time, acknowledging each on `fd`.
-int RunChild(const std::string& path, int fd) {
+int RunChild(const std::vector<std::string>& args, int fd) {
+  const std::string& path = args.at(0);
   auto engine = Engine::Open(path);  // sync on: the default
   if (!engine.ok()) return 1;
   for (;;) {

@@ -89,10 +89,12 @@ struct Ack {
   uint32_t n;
 };
 
-// Child mode: eight threads execute commands until killed, acknowledging
-// each OK on `fd`.
-int RunChild(const std::string& path, int fd, int cycle) {
-  auto engine = Engine::Open(path, Options());
+// Child mode (args: PATH CYCLE): eight threads execute commands until
+// killed, acknowledging each OK on `fd`.
+int RunChild(const std::vector<std::string>& args, int fd) {
+  int cycle = 0;
+  if (args.size() != 2 || !absl::SimpleAtoi(args[1], &cycle)) return 2;
+  auto engine = Engine::Open(args[0], Options());
   if (!engine.ok()) {
     std::fprintf(stderr, "child: %s\n", engine.status().ToString().c_str());
     return 1;
@@ -184,11 +186,6 @@ TEST(TortureTest, AcknowledgedCommandsSurviveKillsAndTheStoreVerifies) {
 }  // namespace hotline::engine
 
 int main(int argc, char** argv) {
-  if (argc == 5 && std::strcmp(argv[1], hotline::engine::kChildFlag) == 0) {
-    int fd = 0, cycle = 0;
-    if (!absl::SimpleAtoi(argv[4], &fd) || !absl::SimpleAtoi(argv[3], &cycle)) return 2;
-    return hotline::engine::RunChild(argv[2], fd, cycle);
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+  return hotline::testing::MainWithPipedChild(argc, argv, hotline::engine::kChildFlag,
+                                              &hotline::engine::RunChild);
 }
