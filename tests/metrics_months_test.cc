@@ -258,5 +258,72 @@ TEST_F(MetricsMonthsTest, LosAngelesAcrossDaylightSaving) {
   }
 }
 
+// 3. The policy is republished with another zone. metrics.md: "The month's
+// time zone is the one of the last policy at a position ≤ up_to_sequence" —
+// so the whole month, events before the change included, is windowed in the
+// zone in force at the report's log position.
+TEST_F(MetricsMonthsTest, ZoneChangeMidLog) {
+  // No policy yet: the default zone, Asia/Shanghai. Each ticket's channel
+  // names it in by_channel.
+  Receive("T-Y", At("2022-05-01T10:00:00+08:00"), Channel::WEB);    // = 04-30 19:00 in LA
+  Receive("T-Z", At("2022-05-16T12:00:00+08:00"), Channel::PHONE);  // = 05-15 21:00 in LA
+  Receive("T-X1", At("2022-06-01T11:00:00+08:00"), Channel::APP);   // = 05-31 20:00 in LA
+  Receive("T-X2", At("2022-06-01T14:59:59+08:00"), Channel::APP);   // = 05-31 23:59:59 in LA
+  const uint64_t in_shanghai = h_.head();
+
+  // Shanghai May = [05-01 00:00 +08, 06-01 00:00 +08): Y, Z.
+  auto expect_shanghai_may = [&](const MonthlyReport& r) {
+    EXPECT_EQ(r.time_zone, "Asia/Shanghai");
+    EXPECT_EQ(Row(r, RowKind::kTotal)[kReceived], 2);
+    const std::string json = ReportJson(r);
+    EXPECT_THAT(json, HasSubstr(R"("as_of":"2022-06-01T00:00:00+08:00")"));
+    EXPECT_THAT(json, HasSubstr(R"("by_channel":[)" "\n" R"({"channel":"PHONE","received":1},)"
+                                "\n" R"({"channel":"WEB","received":1}]})"));
+  };
+  for (const auto& [how, r] : BothWays({"2022-05"})) {
+    SCOPED_TRACE(how + ", before the change");
+    expect_shanghai_may(r);
+  }
+
+  hotline::v1::Policy la;
+  la.set_time_zone("America/Los_Angeles");
+  Publish(la, At("2022-06-02T00:00:00-07:00"));
+
+  // At the head the last policy is LA's: May = [05-01 00:00 -07, 06-01 00:00
+  // -07): Z, X1, X2 (Y is LA's April).
+  for (const auto& [how, r] : BothWays({"2022-05"})) {
+    SCOPED_TRACE(how + ", after the change");
+    EXPECT_EQ(r.time_zone, "America/Los_Angeles");
+    EXPECT_EQ(r.up_to_sequence, h_.head());
+    EXPECT_EQ(Row(r, RowKind::kTotal)[kReceived], 3);
+    const std::string json = ReportJson(r);
+    EXPECT_THAT(json, HasSubstr(R"("as_of":"2022-06-01T00:00:00-07:00")"));
+    EXPECT_THAT(json, HasSubstr(R"("time_zone":"America/Los_Angeles")"));
+    EXPECT_THAT(json, HasSubstr(R"("by_channel":[)" "\n" R"({"channel":"APP","received":2},)"
+                                "\n" R"({"channel":"PHONE","received":1}]})"));
+  }
+  for (const auto& [how, r] : BothWays({"2022-04"})) {
+    SCOPED_TRACE(how);
+    EXPECT_EQ(Row(r, RowKind::kTotal)[kReceived], 1);  // Y
+    EXPECT_EQ(Row(r, RowKind::kChannel, "WEB")[kReceived], 1);
+  }
+  for (const auto& [how, r] : BothWays({"2022-06"})) {
+    SCOPED_TRACE(how);
+    EXPECT_EQ(Row(r, RowKind::kTotal)[kReceived], 0);  // X1, X2 are LA's May
+  }
+
+  // Up to the position before the change the last policy is still the
+  // default: the same answer as before it.
+  for (const auto& [how, r] : BothWays({"2022-05", std::nullopt, in_shanghai})) {
+    SCOPED_TRACE(how + ", up to the position before the change");
+    EXPECT_EQ(r.up_to_sequence, in_shanghai);
+    expect_shanghai_may(r);
+  }
+  for (const auto& [how, r] : BothWays({"2022-06", std::nullopt, in_shanghai})) {
+    SCOPED_TRACE(how + ", June up to the position before the change");
+    EXPECT_EQ(Row(r, RowKind::kTotal)[kReceived], 2);  // X1, X2 in Shanghai's June
+  }
+}
+
 }  // namespace
 }  // namespace hotline::engine
