@@ -325,5 +325,123 @@ TEST_F(MetricsMonthsTest, ZoneChangeMidLog) {
   }
 }
 
+// 4. Exact ties at the printed precision. metrics.md: rates to "4 decimal
+// places, half away from zero", mean_handle_hours to 2. 1/32 = 0.03125 sits
+// exactly between 0.0312 and 0.0313 (and is exact in binary, so a printf of
+// a double, which rounds half to even, would say 0.0312); 10.005 h is exactly
+// 10 h 0 min 18 s.
+TEST_F(MetricsMonthsTest, RoundingTiesGoAwayFromZero) {
+  // 32 tickets → U01 at Mon 05-09 10:00: accept by 15:30 (10:00–12:00 +
+  // 13:30–15:30); handle after Mon (10,11,12,13,16) → 05-17 00:00.
+  for (int i = 0; i < 32; ++i) {
+    const std::string id = (i < 10 ? "T-0" : "T-") + std::to_string(i);
+    Open(id, Shanghai("2022-05-09 09:00"), Shanghai("2022-05-09 10:00"), "U01");
+  }
+  h_.Must(h_.Accept("T-00", Shanghai("2022-05-09 10:30"), "U01"));  // on time
+  h_.Must(h_.Accept("T-01", Shanghai("2022-05-09 15:31"), "U01"));  // a minute late
+  // T-00 replied 10 h 0 min 18 s after its dispatch, approved the next day.
+  h_.Must(h_.Reply("T-00", At("2022-05-09T20:00:18+08:00"), "U01"));
+  h_.Must(h_.Review("T-00", Shanghai("2022-05-10 09:00"), true));
+
+  for (const auto& [how, r] : BothWays({"2022-05"})) {
+    SCOPED_TRACE(how);
+    const Counters& t = Row(r, RowKind::kTotal);
+    EXPECT_EQ(t[kDispatched], 32);
+    EXPECT_EQ(t[kAcceptedOnTime], 1);   // T-00 (T-01 signed after 15:30)
+    EXPECT_EQ(t[kCompleted], 1);        // T-00, on time
+    EXPECT_EQ(t[kCompletedOnTime], 1);
+    EXPECT_EQ(t[kHandleMillisSum], 10 * kMillisPerHour + 18 * 1000);
+    EXPECT_EQ(t[kOverdueOpen], 31);     // T-01..T-31 owe a reply, due 05-17 < 06-01
+    const std::string json = ReportJson(r);
+    // response 1/32 = 0.03125 → 0.0313; on time 1/1; sum printed exactly
+    // (10.005); mean 10.005/1 → 10.01.
+    const std::string rates =
+        R"("handle_hours_sum":10.005,"response_rate":0.0313,"on_time_rate":1.0000,)"
+        R"("satisfaction_rate":null,"resolution_rate":null,"mean_handle_hours":10.01})";
+    EXPECT_THAT(Line(json, R"("total":{)"), HasSubstr(rates));
+    EXPECT_THAT(Line(json, R"({"unit_id":"U01")"), HasSubstr(rates));
+    // The table shows the same numbers for people: 0.0313 = 3.13 %.
+    const std::string table = ReportTable(r);
+    EXPECT_THAT(table, HasSubstr("响应率 response 3.13%"));
+    EXPECT_THAT(table, HasSubstr("平均办理时长 mean hours 10.01"));
+  }
+}
+
+// 5. An on-time reply in May approved in June. metrics.md: `completed` counts
+// ReplyApproved, so in the month of the approval; on time means the approved
+// reply's `at` ≤ the handle deadline, and "the reply itself may lie in an
+// earlier month"; hours run from the cycle's last dispatch to that reply.
+TEST_F(MetricsMonthsTest, OnTimeReplyApprovedNextMonth) {
+  // Both dispatched Tue 05-24: handle after Tue (25,26,27,30,31) → 06-01 00:00.
+  // T-R → U01 10:00, accept by 15:30, signed 10:30. Replied 05-31 17:00, on
+  // time; approved 06-02 09:00, after the deadline (which must not matter).
+  // 05-24 10:00 → 05-31 17:00 = 7 d 7 h = 175 h.
+  Open("T-R", Shanghai("2022-05-24 09:00"), Shanghai("2022-05-24 10:00"), "U01");
+  h_.Must(h_.Accept("T-R", Shanghai("2022-05-24 10:30"), "U01"));
+  h_.Must(h_.Reply("T-R", Shanghai("2022-05-31 17:00"), "U01"));
+  // T-S → U02 10:30, accept by 16:00 (1.5 h + 2.5 h), signed 11:00. An
+  // on-time May reply is rejected in June; the redo (06-01 15:00, late) is
+  // the approved one. 05-24 10:30 → 06-01 15:00 = 8 d 4.5 h = 196.5 h.
+  Open("T-S", Shanghai("2022-05-24 09:00"), Shanghai("2022-05-24 10:30"), "U02");
+  h_.Must(h_.Accept("T-S", Shanghai("2022-05-24 11:00"), "U02"));
+  h_.Must(h_.Reply("T-S", Shanghai("2022-05-30 10:00"), "U02"));
+  h_.Must(h_.Review("T-S", Shanghai("2022-06-01 09:00"), false));
+  h_.Must(h_.Reply("T-S", Shanghai("2022-06-01 15:00"), "U02"));
+  h_.Must(h_.Review("T-S", Shanghai("2022-06-01 16:00"), true));
+  h_.Must(h_.Review("T-R", Shanghai("2022-06-02 09:00"), true));
+
+  for (const auto& [how, r] : BothWays({"2022-05"})) {
+    SCOPED_TRACE(how + ", May");
+    const Counters& t = Row(r, RowKind::kTotal);
+    EXPECT_EQ(t[kDispatched], 2);
+    EXPECT_EQ(t[kAcceptedOnTime], 2);
+    EXPECT_EQ(t[kCompleted], 0);         // no approval in May
+    EXPECT_EQ(t[kCompletedOnTime], 0);
+    EXPECT_EQ(t[kHandleMillisSum], 0);
+    EXPECT_EQ(t[kOverdueOpen], 0);       // both REPLIED at 06-01 00:00: not owing
+    EXPECT_THAT(Line(ReportJson(r), R"("total":{)"), HasSubstr(
+        R"("response_rate":1.0000,"on_time_rate":null,"satisfaction_rate":null,)"
+        R"("resolution_rate":null,"mean_handle_hours":null})"));
+  }
+  for (const auto& [how, r] : BothWays({"2022-06"})) {
+    SCOPED_TRACE(how + ", June");
+    const Counters& t = Row(r, RowKind::kTotal);
+    EXPECT_EQ(t[kDispatched], 0);
+    EXPECT_EQ(t[kCompleted], 2);         // R (06-02), S (06-01)
+    EXPECT_EQ(t[kCompletedOnTime], 1);   // R: May reply ≤ 06-01 00:00; S's approved one is late
+    EXPECT_EQ(t[kHandleMillisSum], (175 * 60 + 196 * 60 + 30) * 60 * 1000);  // 371.5 h
+    EXPECT_EQ(t[kOverdueOpen], 0);       // both approved by 07-01
+    EXPECT_EQ(Row(r, RowKind::kUnit, "U01")[kCompletedOnTime], 1);
+    EXPECT_EQ(Row(r, RowKind::kUnit, "U02")[kCompletedOnTime], 0);
+    const std::string json = ReportJson(r);
+    // on time 1/2; mean 371.5/2 = 185.75. U01 1/1, 175/1; U02 0/1, 196.5/1.
+    EXPECT_THAT(Line(json, R"("total":{)"), HasSubstr(
+        R"("handle_hours_sum":371.5,"response_rate":null,"on_time_rate":0.5000,)"
+        R"("satisfaction_rate":null,"resolution_rate":null,"mean_handle_hours":185.75})"));
+    EXPECT_THAT(Line(json, R"({"unit_id":"U01")"), HasSubstr(
+        R"("completed":1,"completed_on_time":1,)"));
+    EXPECT_THAT(Line(json, R"({"unit_id":"U01")"), HasSubstr(
+        R"("handle_hours_sum":175,"response_rate":null,"on_time_rate":1.0000,)"
+        R"("satisfaction_rate":null,"resolution_rate":null,"mean_handle_hours":175.00})"));
+    EXPECT_THAT(Line(json, R"({"unit_id":"U02")"), HasSubstr(
+        R"("handle_hours_sum":196.5,"response_rate":null,"on_time_rate":0.0000,)"
+        R"("satisfaction_rate":null,"resolution_rate":null,"mean_handle_hours":196.50})"));
+    EXPECT_THAT(json, HasSubstr(
+        R"({"category":"噪音扰民","received":0,"completed":2,"completed_on_time":1,"rated":0,)"
+        R"("satisfied":0,"basically_satisfied":0,"dissatisfied":0,"resolved":0,)"
+        R"("on_time_rate":0.5000,"satisfaction_rate":null,"resolution_rate":null})"));
+  }
+  // Mid-June 1st, before either approval: S owes its redo again (rejected at
+  // 09:00, deadline 06-01 00:00 passed); R waits for review with its
+  // deadline passed too, and a reply waiting for review is not overdue.
+  for (const auto& [how, r] : BothWays({"2022-06", Shanghai("2022-06-01 12:00"), std::nullopt})) {
+    SCOPED_TRACE(how + ", June as of 06-01 12:00");
+    const Counters& t = Row(r, RowKind::kTotal);
+    EXPECT_EQ(t[kCompleted], 0);
+    EXPECT_EQ(t[kOverdueOpen], 1);  // S
+    EXPECT_EQ(Row(r, RowKind::kUnit, "U02")[kOverdueOpen], 1);
+  }
+}
+
 }  // namespace
 }  // namespace hotline::engine
