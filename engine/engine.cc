@@ -10,6 +10,7 @@
 #include "engine/event_codec.h"
 #include "engine/evolve.h"
 #include "engine/time_util.h"
+#include "engine/until_settled.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -19,9 +20,6 @@ using hotline::v1::Command;
 using hotline::v1::Event;
 using hotline::v1::EventEnvelope;
 using hotline::v1::TicketState;
-
-// Attempts at a ticket command whose ticket keeps changing underneath it.
-constexpr int kMaxAttempts = 64;
 
 ExecuteResult FromAppend(const store::AppendResult& r) {
   return ExecuteResult{r.first_sequence, r.count, r.stream_version, r.duplicate};
@@ -191,35 +189,37 @@ absl::StatusOr<std::shared_ptr<const TicketState>> Engine::TicketForDecision(
 }
 
 absl::StatusOr<ExecuteResult> Engine::ExecuteTicketCommand(const Command& command) {
-  for (int attempt = 1;; ++attempt) {
-    HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
-                             TicketForDecision(command.ticket_id(), attempt > 1));
-    const uint64_t version = ticket != nullptr ? ticket->version() : 0;
-    if (command.has_expected_version() && command.expected_version() != version) {
-      return absl::AbortedError(absl::StrCat("ticket '", command.ticket_id(),
-                                             "' is at version ", version, ", expected ",
-                                             command.expected_version()));
-    }
-    std::optional<TicketState> primary;
-    if (command.has_merge()) {
-      HOTLINE_ASSIGN_OR_RETURN(primary, LoadTicket(command.merge().primary_ticket_id()));
-    }
-    const std::shared_ptr<const Directory> dir = directory();
-    DecideInput input{&command, ticket.get(), primary ? &*primary : nullptr, dir.get()};
-    HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
+  return UntilSettled<ExecuteResult>(
+      absl::StrCat("ticket '", command.ticket_id(), "'"),
+      [&](bool fresh) -> absl::StatusOr<std::optional<ExecuteResult>> {
+        HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
+                                 TicketForDecision(command.ticket_id(), fresh));
+        const uint64_t version = ticket != nullptr ? ticket->version() : 0;
+        if (command.has_expected_version() && command.expected_version() != version) {
+          return absl::AbortedError(absl::StrCat("ticket '", command.ticket_id(),
+                                                 "' is at version ", version, ", expected ",
+                                                 command.expected_version()));
+        }
+        std::optional<TicketState> primary;
+        if (command.has_merge()) {
+          HOTLINE_ASSIGN_OR_RETURN(primary, LoadTicket(command.merge().primary_ticket_id()));
+        }
+        const std::shared_ptr<const Directory> dir = directory();
+        DecideInput input{&command, ticket.get(), primary ? &*primary : nullptr, dir.get()};
+        HOTLINE_ASSIGN_OR_RETURN(std::vector<Event> events, Decide(input));
 
-    absl::StatusOr<store::AppendResult> appended =
-        AppendTicketEvents(command, ticket.get(), events, primary ? &*primary : nullptr);
-    // The ticket (or a merge's primary) moved on between reading and
-    // appending: decide again on the new state, unless the caller pinned the
-    // version it saw.
-    if (appended.status().code() == absl::StatusCode::kAborted &&
-        !command.has_expected_version() && attempt < kMaxAttempts) {
-      continue;
-    }
-    HOTLINE_RETURN_IF_ERROR(appended.status());
-    return FromAppend(*appended);
-  }
+        absl::StatusOr<store::AppendResult> appended =
+            AppendTicketEvents(command, ticket.get(), events, primary ? &*primary : nullptr);
+        // The ticket (or a merge's primary) moved on between reading and
+        // appending: decide again on the new state, unless the caller pinned
+        // the version it saw.
+        if (appended.status().code() == absl::StatusCode::kAborted &&
+            !command.has_expected_version()) {
+          return std::nullopt;
+        }
+        HOTLINE_RETURN_IF_ERROR(appended.status());
+        return FromAppend(*appended);
+      });
 }
 
 absl::StatusOr<store::AppendResult> Engine::AppendTicketEvents(

@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "engine/event_codec.h"
 #include "engine/evolve.h"
+#include "engine/held_entries.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -21,8 +22,6 @@ namespace {
 
 using hotline::v1::TicketState;
 
-// Batches an open ticket stays in memory after the last one that touched it.
-constexpr uint64_t kHeldBatches = 4;
 
 // A ticket being rebuilt: its state, the timer entries stored for it (when
 // an earlier write-back stored it), and the batch that last touched it.
@@ -105,17 +104,14 @@ absl::Status Engine::RebuildTicketStates(
   uint64_t batch = 1;
   auto write_back = [&](uint64_t through, bool all) -> absl::Status {
     std::vector<store::ExtraWrite> writes;
-    for (auto it = tickets.begin(); it != tickets.end();) {
-      Rebuilt& t = it->second;
+    // A closed ticket rarely comes back: it leaves after one batch.
+    SweepHeld(&tickets, [&](const std::string& id, Rebuilt& t) {
       const bool closed = t.state.state() == hotline::v1::TicketStatus::CLOSED;
-      if (!all && (t.batch == batch || (!closed && t.batch + kHeldBatches > batch))) {
-        ++it;
-        continue;
-      }
+      if (!all && (t.batch == batch || (!closed && StaysHeld(t.batch, batch)))) return true;
       AppendTimerWrites(t.written, IndexEntries(t.state), &writes);
-      writes.push_back({store::Family::kState, it->first, t.state.SerializeAsString()});
-      tickets.erase(it++);
-    }
+      writes.push_back({store::Family::kState, id, t.state.SerializeAsString()});
+      return false;
+    });
     ++batch;
     if (progress) progress(through, total);
     return log_->WriteCheckpoint(kRebuildingMark, 1, writes);

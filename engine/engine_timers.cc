@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "engine/event_codec.h"
 #include "engine/time_util.h"
+#include "engine/until_settled.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -15,9 +16,6 @@ namespace {
 using hotline::v1::DeadlineKind;
 using hotline::v1::Event;
 using hotline::v1::TicketState;
-
-// Attempts at one timer whose ticket keeps changing underneath it.
-constexpr int kMaxAttempts = 64;
 
 // Stores made before client command ids with the timer prefix were refused
 // may hold a client's command under a firing's id; the firing then takes the
@@ -72,55 +70,57 @@ absl::StatusOr<std::vector<Engine::FiredTimer>> Engine::FireDueTimers(absl::Time
 absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry& timer,
                                                                 absl::Time now) {
   int alias = 0;
-  for (int attempt = 1;; ++attempt) {
-    HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
-                             TicketForDecision(timer.ticket_id, attempt > 1));
-    if (ticket == nullptr) {
-      return absl::DataLossError(
-          absl::StrCat("timer index names unknown ticket '", timer.ticket_id, "'"));
-    }
-    const std::vector<Obligation> owed = Obligations(*ticket);
-    const bool still_due = std::any_of(owed.begin(), owed.end(), [&](const Obligation& o) {
-      return o.kind == timer.kind && o.deadline == timer.deadline && !o.fired;
-    });
-    if (!still_due) return std::nullopt;  // settled since the scan
+  // nullopt (in the settled value): the ticket no longer owes the deadline.
+  using Fired = std::optional<ExecuteResult>;
+  return UntilSettled<Fired>(
+      absl::StrCat("ticket '", timer.ticket_id, "'"),
+      [&](bool fresh) -> absl::StatusOr<std::optional<Fired>> {
+        HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const TicketState> ticket,
+                                 TicketForDecision(timer.ticket_id, fresh));
+        if (ticket == nullptr) {
+          return absl::DataLossError(
+              absl::StrCat("timer index names unknown ticket '", timer.ticket_id, "'"));
+        }
+        const std::vector<Obligation> owed = Obligations(*ticket);
+        const bool still_due = std::any_of(owed.begin(), owed.end(), [&](const Obligation& o) {
+          return o.kind == timer.kind && o.deadline == timer.deadline && !o.fired;
+        });
+        if (!still_due) return Fired();  // settled since the scan
 
-    hotline::v1::Command command;
-    command.set_command_id(TimerCommandId(timer, ticket->cycle(), alias));
-    command.set_ticket_id(timer.ticket_id);
-    // The miss is stated when it is seen: the firing instant, after the
-    // deadline (at the deadline itself the ticket is still on time), and
-    // never before the ticket's last event.
-    *command.mutable_at() = ToProto(std::max(now, FromProto(ticket->last_event_at())));
-    command.mutable_actor()->set_id("timer");
-    command.mutable_actor()->set_role(hotline::v1::Role::SYSTEM);
-    std::vector<Event> events(1);
-    auto* missed = events[0].mutable_deadline_missed();
-    missed->set_kind(timer.kind);
-    *missed->mutable_deadline() = ToProto(timer.deadline);
-    missed->set_lead_unit(ticket->lead_unit());
-    if (timer.kind == DeadlineKind::RATING) {
-      events.emplace_back().mutable_ticket_closed()->set_reason(
-          hotline::v1::CloseReason::RATING_EXPIRED);
-    }
-    absl::StatusOr<store::AppendResult> appended =
-        AppendTicketEvents(command, ticket.get(), events);
-    if (appended.status().code() == absl::StatusCode::kAborted && attempt < kMaxAttempts) {
-      continue;
-    }
-    HOTLINE_RETURN_IF_ERROR(appended.status());
-    if (appended->duplicate) {
-      HOTLINE_ASSIGN_OR_RETURN(bool own, IsFiringOf(*log_, *appended, timer));
-      if (own) return std::nullopt;  // fired meanwhile by another caller
-      if (++alias > kMaxTimerIdAliases) {
-        return absl::InternalError(absl::StrCat("timer firing '", command.command_id(),
-                                                "': every alias of its command id is taken"));
-      }
-      continue;
-    }
-    return ExecuteResult{appended->first_sequence, appended->count,
-                         appended->stream_version, false};
-  }
+        hotline::v1::Command command;
+        command.set_command_id(TimerCommandId(timer, ticket->cycle(), alias));
+        command.set_ticket_id(timer.ticket_id);
+        // The miss is stated when it is seen: the firing instant, after the
+        // deadline (at the deadline itself the ticket is still on time), and
+        // never before the ticket's last event.
+        *command.mutable_at() = ToProto(std::max(now, FromProto(ticket->last_event_at())));
+        command.mutable_actor()->set_id("timer");
+        command.mutable_actor()->set_role(hotline::v1::Role::SYSTEM);
+        std::vector<Event> events(1);
+        auto* missed = events[0].mutable_deadline_missed();
+        missed->set_kind(timer.kind);
+        *missed->mutable_deadline() = ToProto(timer.deadline);
+        missed->set_lead_unit(ticket->lead_unit());
+        if (timer.kind == DeadlineKind::RATING) {
+          events.emplace_back().mutable_ticket_closed()->set_reason(
+              hotline::v1::CloseReason::RATING_EXPIRED);
+        }
+        absl::StatusOr<store::AppendResult> appended =
+            AppendTicketEvents(command, ticket.get(), events);
+        if (appended.status().code() == absl::StatusCode::kAborted) return std::nullopt;
+        HOTLINE_RETURN_IF_ERROR(appended.status());
+        if (appended->duplicate) {
+          HOTLINE_ASSIGN_OR_RETURN(bool own, IsFiringOf(*log_, *appended, timer));
+          if (own) return Fired();  // fired meanwhile by another caller
+          if (++alias > kMaxTimerIdAliases) {
+            return absl::InternalError(absl::StrCat(
+                "timer firing '", command.command_id(), "': every alias of its command id is taken"));
+          }
+          return std::nullopt;  // a client's command holds the id: the next alias
+        }
+        return Fired(ExecuteResult{appended->first_sequence, appended->count,
+                                   appended->stream_version, false});
+      });
 }
 
 absl::StatusOr<std::vector<TimerEntry>> Engine::DueBefore(absl::Time t) const {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/event_codec.h"
+#include "engine/held_entries.h"
 #include "engine/time_util.h"
 #include "store/keys.h"
 #include "store/status_macros.h"
@@ -15,9 +16,6 @@ constexpr char kCheckpoint[] = "stats";
 constexpr char kZoneKey[] = "stats/zone";
 constexpr char kMonthPrefix[] = "stats/m/";
 constexpr char kTrackPrefix[] = "stats/t/";
-
-// Batches a ticket record stays held after the last one that touched it.
-constexpr uint64_t kHeldBatches = 4;
 
 std::string MonthName(absl::CivilMonth m) { return absl::FormatCivilTime(m); }
 
@@ -139,20 +137,15 @@ absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_na
   // Records touched lately stay held, so that the next batches need not
   // read them back. A changed record is stored with this checkpoint (a crash
   // loses nothing folded), or under Refold when it leaves memory.
-  for (auto it = pending->tracks.begin(); it != pending->tracks.end();) {
-    HeldTrack& held = it->second;
-    const bool keep = !last && held.batch + kHeldBatches > pending->batch;
+  SweepHeld(&pending->tracks, [&](const std::string& id, HeldTrack& held) {
+    const bool keep = !last && StaysHeld(held.batch, pending->batch);
     if (held.dirty && (!keep || !pending->write_on_eviction)) {
       writes.push_back(
-          {store::Family::kProjections, kTrackPrefix + it->first, held.track.SerializeAsString()});
+          {store::Family::kProjections, kTrackPrefix + id, held.track.SerializeAsString()});
       held.dirty = false;
     }
-    if (keep) {
-      ++it;
-    } else {
-      pending->tracks.erase(it++);
-    }
-  }
+    return keep;
+  });
   writes.push_back({store::Family::kProjections, kZoneKey, zone_name});
   pending->rows.clear();
   ++pending->batch;
