@@ -77,9 +77,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   return engine;
 }
 
-Engine::~Engine() {
+Engine::~Engine() { (void)Close(); }
+
+absl::Status Engine::Close() {
   stop_ = true;
   if (stats_thread_.joinable()) stats_thread_.join();
+  return log_->Close();
 }
 
 void Engine::MaintainStatistics() {

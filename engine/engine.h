@@ -104,9 +104,14 @@ class Engine {
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& path,
                                                       EngineOptions options = {});
 
-  // Stops the statistics thread (after it folds what is committed) and
-  // closes the store.
+  // Closes the engine (see Close) unless Close was called, ignoring its
+  // error.
   ~Engine();
+
+  // Stops the statistics thread (after it folds what is committed) and
+  // closes the store, returning the store's error if closing fails. After
+  // it, only the destructor may be called. A second call returns OK.
+  absl::Status Close();
 
   // Decides and applies one command. A command whose command_id was applied
   // before returns the original result (duplicate set) before any other

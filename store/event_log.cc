@@ -247,15 +247,20 @@ EventLog::EventLog(const Options& options, std::unique_ptr<rocksdb::DB> db,
       projections_(handles_[5]),
       meta_(handles_[6]) {}
 
-EventLog::~EventLog() {
+EventLog::~EventLog() { (void)Close(); }
+
+absl::Status EventLog::Close() {
   {
     absl::MutexLock lock(&mu_);
+    if (closed_) return absl::OkStatus();
     closing_ = true;
+    closed_ = true;
   }
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     db_->DestroyColumnFamilyHandle(h);
   }
-  db_->Close();
+  handles_.clear();
+  return FromRocks(db_->Close(), "closing the event log");
 }
 
 absl::StatusOr<bool> EventLog::IsEmptyDatabase() const {

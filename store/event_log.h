@@ -143,10 +143,16 @@ class EventLog {
   static absl::StatusOr<std::unique_ptr<EventLog>> Open(
       const std::string& path, const Options& options);
 
-  // Closes the database. Subscriptions waiting in Next() return CANCELLED;
-  // every Subscription and every call in progress must have ended before the
+  // Closes the database (see Close) unless Close was called, ignoring its
+  // error. Subscriptions waiting in Next() return CANCELLED; every
+  // Subscription and every call in progress must have ended before the
   // EventLog is destroyed.
   ~EventLog();
+
+  // Closes the database and returns what RocksDB reports of it (e.g. a
+  // background error). After it, only the destructor may be called. A
+  // second call returns OK.
+  absl::Status Close();
 
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
@@ -317,6 +323,7 @@ class EventLog {
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
   Head head_ ABSL_GUARDED_BY(mu_);
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
   // The first failed write; once set, every write returns it (see above).
   absl::Status write_error_ ABSL_GUARDED_BY(mu_);
 };
