@@ -22,6 +22,7 @@ constexpr char kStopScanPayload[] = "hotline.store/stop-scan";
 
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options ro;
+  if (options.env != nullptr) ro.env = options.env;
   ro.create_if_missing =
       options.mode == OpenMode::kReadWrite && options.create_if_missing;
   ro.create_missing_column_families = options.mode == OpenMode::kReadWrite;
