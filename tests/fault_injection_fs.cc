@@ -4,11 +4,10 @@
 #include <filesystem>
 #include <utility>
 
-#include "rocksdb/env.h"
-#include "rocksdb/system_clock.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "rocksdb/env.h"
+#include "rocksdb/system_clock.h"
 
 namespace hotline::testing {
 namespace {
@@ -150,11 +149,6 @@ void FaultInjectionFs::FailNext(FsOp op, const std::string& path_part, int skip,
   faults_.push_back(Fault{op, path_part, skip, failure});
 }
 
-void FaultInjectionFs::ClearFaults() {
-  absl::MutexLock lock(&mu_);
-  faults_.clear();
-}
-
 int FaultInjectionFs::faults_fired() const {
   absl::MutexLock lock(&mu_);
   return fired_;
@@ -241,13 +235,6 @@ void FaultInjectionFs::DirectorySynced(const std::string& dir) {
     if (Parent(path) == dir) state.named = true;
   }
   std::erase_if(renames_, [&](const PendingRename& r) { return Parent(r.to) == dir; });
-}
-
-uint64_t FaultInjectionFs::UnsyncedBytes() const {
-  absl::MutexLock lock(&mu_);
-  uint64_t total = 0;
-  for (const auto& [path, state] : files_) total += state.size - state.synced;
-  return total;
 }
 
 // ---- rocksdb::FileSystem ----------------------------------------------------------

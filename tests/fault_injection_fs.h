@@ -30,8 +30,6 @@
 //
 // Thread safety: every method may be called from any thread, concurrently
 // with RocksDB's own calls.
-//
-// Use NewFaultInjectionEnv to run a store on it.
 
 #include <atomic>
 #include <cstdint>
@@ -97,9 +95,6 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
   void FailNext(FsOp op, const std::string& path_part = "", int skip = 0,
                 Failure failure = Failure::kError);
 
-  // Removes every armed fault that has not fired.
-  void ClearFaults();
-
   // How many armed faults have fired since construction.
   int faults_fired() const;
 
@@ -121,11 +116,8 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
   // (closed, or destroyed while dead). With `keep_random_tail`, each file
   // that remains keeps a random part (possibly none, possibly all) of its
   // unsynced bytes, as when the page cache wrote some of them back.
+  // INTERNAL, naming the file, when the base file system fails.
   absl::StatusOr<PowerCutReport> PowerCut(std::mt19937_64* keep_random_tail = nullptr);
-
-  // Bytes written to tracked files and not yet synced, over all files; for
-  // tests to check that a cut will have something to drop.
-  uint64_t UnsyncedBytes() const;
 
   // ---- rocksdb::FileSystem --------------------------------------------------
 
