@@ -65,6 +65,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.mode = options.mode;
   store_options.secondary_path = options.secondary_path;
   store_options.sync = options.sync;
+  store_options.env = options.env;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(path, std::move(options), std::move(log)));

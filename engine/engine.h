@@ -73,6 +73,9 @@ struct EngineOptions {
   // their memory is bounded by the tickets this many events touch.
   // Default 50,000.
   uint64_t rebuild_batch_events = 50000;
+  // The store's environment; see store::Options::env. Default nullptr:
+  // RocksDB's default Env. Not owned: it must outlive the engine.
+  rocksdb::Env* env = nullptr;
 };
 
 // What an executed command appended.

@@ -26,6 +26,11 @@ constexpr char kStopScanPayload[] = "hotline.store/stop-scan";
 
 rocksdb::Options RocksOptions(const Options& options) {
   rocksdb::Options ro;
+  if (options.env != nullptr) ro.env = options.env;
+  // After an I/O error the log refuses writes until reopened (event_log.h);
+  // RocksDB must not resume writing by itself behind it (and its automatic
+  // recovery can hang a Close in Debian's 7.8).
+  ro.max_bgerror_resume_count = 0;
   ro.create_if_missing =
       options.mode == OpenMode::kReadWrite && options.create_if_missing;
   ro.create_missing_column_families = options.mode == OpenMode::kReadWrite;

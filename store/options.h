@@ -4,6 +4,10 @@
 #include <cstddef>
 #include <string>
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace hotline::store {
 
 // How EventLog::Open opens the directory.
@@ -57,6 +61,14 @@ struct Options {
   // RocksDB memtables of all families together; a family's memtable is
   // flushed at a quarter of this. Default 64 MiB.
   size_t memtable_bytes = 64 << 20;
+
+  // The environment (file system, clock, threads) RocksDB runs on. nullptr,
+  // the default, is RocksDB's default Env. For tests that inject faults and
+  // for embedders with a file system of their own. Not owned: it must
+  // outlive the EventLog. Open (for CURRENT) and CreateCheckpoint (for the
+  // target) test paths on the local file system directly, so the Env must
+  // keep files at their paths.
+  rocksdb::Env* env = nullptr;
 };
 
 }  // namespace hotline::store

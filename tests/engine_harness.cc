@@ -37,8 +37,8 @@ absl::Time Shanghai(const std::string& local) {
   return *t;
 }
 
-EngineHarness::EngineHarness(absl::Time now, bool backfill, bool seed)
-    : now_(now), backfill_(backfill) {
+EngineHarness::EngineHarness(absl::Time now, bool backfill, AdjustOptions adjust, bool seed)
+    : now_(now), backfill_(backfill), adjust_(std::move(adjust)) {
   Reopen();
   if (!seed) return;
   const absl::Time at = now - absl::Hours(1);
@@ -61,6 +61,7 @@ void EngineHarness::Reopen() {
   options.sync = false;
   options.backfill = backfill_;
   options.clock = [this] { return now_; };
+  if (adjust_) adjust_(options);
   auto engine = engine::Engine::Open(dir_.Sub("db"), options);
   ASSERT_TRUE(engine.ok()) << engine.status();
   engine_ = *std::move(engine);

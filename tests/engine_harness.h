@@ -4,6 +4,7 @@
 // An Engine in a temp directory with an injected clock, and builders for the
 // commands of workflow.md, for the engine's tests.
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,11 +28,16 @@ absl::Time Shanghai(const std::string& local);
 
 class EngineHarness {
  public:
+  // Changes the options of every open, after the harness set its own.
+  using AdjustOptions = std::function<void(engine::EngineOptions&)>;
+
   // Opens an engine (sync off) whose clock reads `now`, and (with `seed`)
   // registers units U01..U03 (active) and U09 (inactive), an hour before
-  // `now`; without, the store stays empty.
+  // `now`; without, the store stays empty. `adjust`, when given, changes the
+  // options of this and every later open (e.g. sync on, another Env).
   explicit EngineHarness(absl::Time now = Shanghai("2022-06-30 12:00"),
-                         bool backfill = true, bool seed = true);
+                         bool backfill = true, AdjustOptions adjust = nullptr,
+                         bool seed = true);
 
   engine::Engine& engine() { return *engine_; }
   uint64_t head() const { return engine_->log().head().sequence; }
@@ -92,6 +98,7 @@ class EngineHarness {
   TempDir dir_;
   absl::Time now_;
   bool backfill_;
+  AdjustOptions adjust_;
   int next_id_ = 0;
   std::unique_ptr<engine::Engine> engine_;
 };

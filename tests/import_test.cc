@@ -78,7 +78,7 @@ class ImportTest : public ::testing::Test {
   absl::Status Refusal(std::vector<EventEnvelope> events) {
     const std::string bad = target_dir_.Sub("bad.bin");
     WriteChained(bad, std::move(events));
-    EngineHarness target(Shanghai("2022-06-30 12:00"), true, /*seed=*/false);
+    EngineHarness target(Shanghai("2022-06-30 12:00"), true, nullptr, /*seed=*/false);
     const absl::Status refused = target.engine().Import(bad, /*binary=*/true);
     EXPECT_EQ(target.head(), 0u) << "a refused import appended";
     EXPECT_TRUE(target.engine().Import(good_, true).ok());
