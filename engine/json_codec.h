@@ -15,8 +15,13 @@
 
 namespace hotline::engine {
 
+// The deepest nesting of objects and arrays a command may have. The deepest
+// legal command (a policy's rules) nests 5 levels.
+inline constexpr int kMaxCommandJsonDepth = 32;
+
 // Parses one command. INVALID_ARGUMENT with the parser's explanation when
-// the text is not JSON, names an unknown field or enum value, or sets more
+// the text is not JSON (raw control bytes included), nests deeper than
+// kMaxCommandJsonDepth, names an unknown field or enum value, or sets more
 // than one payload.
 absl::StatusOr<hotline::v1::Command> ParseCommandJson(absl::string_view json);
 
@@ -24,7 +29,8 @@ absl::StatusOr<hotline::v1::Command> ParseCommandJson(absl::string_view json);
 // so that readers need not guess at absent keys.
 std::string ToJson(const google::protobuf::Message& message);
 
-// Quotes `text` as a JSON string.
+// Quotes `text` as a JSON string; bytes that are not UTF-8 become U+FFFD,
+// so that the result is always valid JSON.
 std::string JsonQuote(absl::string_view text);
 
 }  // namespace hotline::engine

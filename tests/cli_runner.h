@@ -15,6 +15,10 @@ struct CliRun {
 // `hotline ARGS` through the shell (so ARGS may quote).
 CliRun Hotline(const std::string& args);
 
+// `hotline ARGS` with its standard output sent to `stdout_path` (such as
+// /dev/full): `out` holds standard error alone.
+CliRun HotlineStdoutTo(const std::string& args, const std::string& stdout_path);
+
 }  // namespace hotline::testing
 
 #endif  // HOTLINE_TESTS_CLI_RUNNER_H_

@@ -1,6 +1,8 @@
 // hotline export: the whole log as JSON Lines or length-delimited envelopes.
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -20,17 +22,32 @@ int Run(const Flags& flags) {
   auto engine = OpenEngine(flags, /*writable=*/false);
   if (!engine.ok()) return Fail("export", engine.status());
   std::ofstream file;
-  if (auto out = flags.Get("out"); out.has_value() && *out != "-") {
-    file.open(*out, std::ios::binary | std::ios::trunc);
+  const std::string path = flags.Get("out").value_or("-");
+  if (path != "-") {
+    file.open(path, std::ios::binary | std::ios::trunc);
     if (!file) {
       return Usage(FindSubcommand("export"),
-                   absl::InvalidArgumentError(absl::StrCat("--out: cannot write ", *out)));
+                   absl::InvalidArgumentError(absl::StrCat("--out: cannot write ", path)));
     }
   }
   std::ostream& out = file.is_open() ? file : std::cout;
   absl::Status s = engine::ExportEvents((*engine)->log(), &out, format == "binary",
                                         flags.Has("redact"));
-  if (!s.ok()) return Fail("export", s);
+  if (!s.ok()) {
+    return Fail("export", absl::Status(s.code(), absl::StrCat(path == "-" ? "standard output" : path,
+                                                              ": ", s.message())));
+  }
+  // Standard output is checked in main; a file's last buffer reaches the
+  // disk only at close, where a full disk shows.
+  if (file.is_open()) {
+    errno = 0;
+    file.close();
+    if (file.fail()) {
+      return Fail("export", absl::DataLossError(absl::StrCat(
+                                "writing ", path, " failed",
+                                errno != 0 ? absl::StrCat(": ", std::strerror(errno)) : "")));
+    }
+  }
   return kExitOk;
 }
 

@@ -1,6 +1,9 @@
 // hotline: the command line over the hotline library (cli.md).
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -31,10 +34,8 @@ void PrintHelp(const Subcommand& c) {
   std::printf("  --%-18s %s\n", "help", "this text");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+// Runs the subcommand args[0] (or prints help) and returns its exit code.
+int Dispatch(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     PrintOverview();
     return args.empty() ? hotline::cli::kExitUsage : hotline::cli::kExitOk;
@@ -53,4 +54,32 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "hotline: unknown subcommand '%s'\n\n", args[0].c_str());
   PrintOverview();
   return hotline::cli::kExitUsage;
+}
+
+// Every subcommand writes its output through stdout (printf, fwrite, or
+// std::cout, which is synchronised with stdio): flush it here, once, and
+// turn a lost write (a full disk, /dev/full, a closed pipe) into an error
+// rather than an exit code that says all was printed. A command that failed
+// already has said why on stderr and exits non-zero; it is left alone.
+int CheckStdout(const std::string& name, int code) {
+  if (code != hotline::cli::kExitOk && code != hotline::cli::kExitRefused) return code;
+  errno = 0;
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return code;
+  // A write that failed before this flush left only stdout's error flag.
+  std::fprintf(stderr, "hotline%s%s: writing standard output failed: %s\n",
+               name.empty() ? "" : " ", name.c_str(),
+               error != 0 ? std::strerror(error) : "an earlier write was refused");
+  return hotline::cli::kExitFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const int code = Dispatch(args);
+  const bool named = !args.empty() && args[0] != "help" && args[0][0] != '-';
+  return CheckStdout(named ? args[0] : "", code);
 }
