@@ -1,10 +1,12 @@
 #include "engine/command_validation.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -16,7 +18,27 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
-// A text field: valid UTF-8 within `max` bytes, non-empty when `required`.
+// The first control character of `text` (C0 or DEL) other than those in
+// `allowed`, or nullopt. A NUL or an escape sequence hides text from
+// whoever prints it.
+std::optional<unsigned char> ControlCharacter(absl::string_view text, absl::string_view allowed) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 || c == 0x7f) && allowed.find(ch) == absl::string_view::npos) return c;
+  }
+  return std::nullopt;
+}
+
+absl::Status CheckNoControl(absl::string_view field, absl::string_view value,
+                            absl::string_view allowed) {
+  if (std::optional<unsigned char> c = ControlCharacter(value, allowed)) {
+    return Invalid(field, absl::StrFormat("contains the control character 0x%02x", *c));
+  }
+  return absl::OkStatus();
+}
+
+// A text field: valid UTF-8 within `max` bytes without control characters
+// other than tab and line breaks, non-empty when `required`.
 absl::Status CheckText(absl::string_view field, const std::string& value,
                        size_t max, bool required) {
   if (required && value.empty()) return Invalid(field, "must not be empty");
@@ -24,7 +46,7 @@ absl::Status CheckText(absl::string_view field, const std::string& value,
     return Invalid(field, absl::StrCat(value.size(), " bytes, over the limit of ", max));
   }
   if (!IsValidUtf8(value)) return Invalid(field, "is not valid UTF-8");
-  return absl::OkStatus();
+  return CheckNoControl(field, value, "\t\n\r");
 }
 
 // An enum field: a known value other than the zero *_UNSPECIFIED.
@@ -231,6 +253,7 @@ absl::Status ValidateCommand(const Command& command) {
   if (!IsValidUtf8(command.command_id())) {
     return Invalid("command_id", "is not valid UTF-8");
   }
+  HOTLINE_RETURN_IF_ERROR(CheckNoControl("command_id", command.command_id(), ""));
   if (absl::StartsWith(command.command_id(), kTimerCommandIdPrefix)) {
     return Invalid("command_id", absl::StrCat("the prefix '", kTimerCommandIdPrefix,
                                               "' is reserved for the engine's timer firings"));
@@ -247,9 +270,13 @@ absl::Status ValidateCommand(const Command& command) {
   HOTLINE_RETURN_IF_ERROR(CheckText("actor.id", command.actor().id(), kMaxTagBytes, true));
   HOTLINE_RETURN_IF_ERROR(CheckEnum("actor.role", command.actor().role(),
                             hotline::v1::Role::Value_IsValid));
-  if (command.actor().role() == hotline::v1::Role::UNIT_STAFF &&
-      command.actor().unit_id().empty()) {
-    return Invalid("actor.unit_id", "is required for UNIT_STAFF");
+  if (command.actor().role() == hotline::v1::Role::UNIT_STAFF) {
+    if (command.actor().unit_id().empty()) {
+      return Invalid("actor.unit_id", "is required for UNIT_STAFF");
+    }
+    HOTLINE_RETURN_IF_ERROR(CheckUnitId("actor.unit_id", command.actor().unit_id()));
+  } else if (!command.actor().unit_id().empty()) {
+    return Invalid("actor.unit_id", "only UNIT_STAFF acts for a unit");
   }
   return ValidatePayload(command);
 }

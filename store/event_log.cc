@@ -125,8 +125,8 @@ absl::Status ValidateOptions(const Options& o) {
   if (o.max_group_bytes == 0) {
     return absl::InvalidArgumentError("Options::max_group_bytes: must be at least 1");
   }
-  if (o.memtable_bytes < (1 << 20)) {
-    return absl::InvalidArgumentError("Options::memtable_bytes: must be at least 1 MiB");
+  if (o.memtable_bytes < (64 << 10)) {
+    return absl::InvalidArgumentError("Options::memtable_bytes: must be at least 64 KiB");
   }
   return absl::OkStatus();
 }
