@@ -149,6 +149,21 @@ void FaultInjectionFs::FailNext(FsOp op, const std::string& path_part, int skip,
   faults_.push_back(Fault{op, path_part, skip, failure});
 }
 
+void FaultInjectionFs::HoldNext(FsOp op, const std::string& path_part) {
+  absl::MutexLock lock(&mu_);
+  hold_ = Hold{op, path_part, true, false};
+}
+
+void FaultInjectionFs::WaitUntilHeld() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&hold_.holding));
+}
+
+void FaultInjectionFs::Release() {
+  absl::MutexLock lock(&mu_);
+  hold_.armed = false;
+}
+
 int FaultInjectionFs::faults_fired() const {
   absl::MutexLock lock(&mu_);
   return fired_;
@@ -170,6 +185,12 @@ IOStatus FaultInjectionFs::Check(FsOp op, const std::string& path, const std::st
   IOStatus s = CheckAlive(OpName(op), path);
   if (!s.ok()) return s;
   absl::MutexLock lock(&mu_);
+  if (hold_.armed && !hold_.holding && hold_.op == op &&
+      (absl::StrContains(path, hold_.path_part) || absl::StrContains(other, hold_.path_part))) {
+    hold_.holding = true;
+    mu_.Await(absl::Condition(+[](Hold* h) { return !h->armed; }, &hold_));
+    hold_.holding = false;
+  }
   auto fire = faults_.end();
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (it->op != op) continue;

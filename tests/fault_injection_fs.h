@@ -98,6 +98,15 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
   // How many armed faults have fired since construction.
   int faults_fired() const;
 
+  // The next call of `op` on a file whose path contains `path_part` waits,
+  // before doing anything, until Release(): to hold a commit in the middle
+  // (e.g. in its WAL sync) while other appends queue behind it.
+  void HoldNext(FsOp op, const std::string& path_part);
+  // Returns once a call is held by HoldNext.
+  void WaitUntilHeld();
+  // Lets the held call (or the next one, if none is held yet) go on.
+  void Release();
+
   // ---- Power cut --------------------------------------------------------------
 
   // While dead, every call that would change what is stored — new file,
@@ -213,6 +222,13 @@ class FaultInjectionFs : public rocksdb::FileSystemWrapper {
   std::map<std::string, FileState> files_ ABSL_GUARDED_BY(mu_);
   std::vector<PendingRename> renames_ ABSL_GUARDED_BY(mu_);
   std::vector<Fault> faults_ ABSL_GUARDED_BY(mu_);
+  struct Hold {
+    FsOp op = FsOp::kWrite;
+    std::string path_part;
+    bool armed = false;    // HoldNext called, Release not yet
+    bool holding = false;  // a call waits for Release
+  };
+  Hold hold_ ABSL_GUARDED_BY(mu_);
   int fired_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

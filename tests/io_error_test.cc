@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -253,6 +254,42 @@ TEST(IoErrorTest, FailedOpenLeavesTheStoreAsItWas) {
       EXPECT_TRUE(after.result.ok()) << after.result.status();
     }
   }
+}
+
+// Repeats of one command id that queue behind a commit share the next
+// group; when that group's write fails, a repeat must not report the
+// "duplicate" of the append that was never written.
+TEST(IoErrorGroupTest, RepeatsOfACommandInAFailedGroupFailToo) {
+  FaultyStore store;
+  std::unique_ptr<EventLog> log = MustOpen(store.path(), store.Faulty(/*sync=*/true));
+  ASSERT_NE(log, nullptr);
+  ASSERT_TRUE(log->Append(Request(MakeAttempt("warm", 1, 0))).ok());
+  // Hold a commit in its WAL sync while the repeats queue behind it.
+  store.fs().HoldNext(FsOp::kSync, ".log");
+  std::thread first([&] { EXPECT_TRUE(log->Append(Request(MakeAttempt("held", 1, 1))).ok()); });
+  store.fs().WaitUntilHeld();
+  constexpr int kRepeats = 12;
+  const Attempt repeat = MakeAttempt("repeat", 2, 0);
+  std::vector<absl::StatusOr<AppendResult>> results(kRepeats, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRepeats; ++i) {
+    threads.emplace_back([&, i] { results[i] = log->Append(Request(repeat)); });
+  }
+  absl::SleepFor(absl::Milliseconds(100));  // the repeats queue
+  store.fs().FailNext(FsOp::kWrite, ".log");  // the repeats' group's write
+  store.fs().Release();
+  first.join();
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kRepeats; ++i) {
+    EXPECT_FALSE(results[i].ok()) << "repeat " << i << " answered OK"
+                                  << (results[i].ok() && results[i]->duplicate ? " (duplicate)" : "")
+                                  << " though its group's write failed";
+  }
+  EXPECT_EQ(store.fs().faults_fired(), 1);
+  log.reset();
+  std::unique_ptr<EventLog> reopened = MustOpen(store.path(), store.Faulty(true));
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_FALSE(reopened->FindCommand(repeat.command_id)->has_value());
 }
 
 }  // namespace
