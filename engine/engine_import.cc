@@ -22,6 +22,8 @@ std::string StorePayload(hotline::v1::EventEnvelope envelope) {
   return envelope.SerializeAsString();
 }
 
+}  // namespace
+
 // Checks the whole file: gapless sequence, stream versions, hash chain.
 absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader) {
   absl::flat_hash_map<std::string, uint64_t> versions;
@@ -54,8 +56,6 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader) {
   }
   return expected - 1;
 }
-
-}  // namespace
 
 absl::Status Engine::Import(const std::string& path, bool binary,
                             const std::function<void(uint64_t, uint64_t)>& progress) {

@@ -44,6 +44,13 @@ class EnvelopeReader {
   std::unique_ptr<google::protobuf::io::IstreamInputStream> raw_;
 };
 
+// Reads `reader` to its end and checks what Engine::Import checks before it
+// writes anything: sequences 1, 2, ... without a gap, each stream's versions
+// 1, 2, ..., and the hash chain (each event's hash recomputed from its
+// fields). The number of events, or DATA_LOSS naming the first bad sequence
+// (or the reader's error). Public so that it can be fuzzed without a store.
+absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader);
+
 }  // namespace hotline::engine
 
 #endif  // HOTLINE_ENGINE_EXPORT_FORMAT_H_
