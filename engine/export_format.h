@@ -32,7 +32,9 @@ class EnvelopeReader {
                                                               bool binary);
 
   // The next event into `out`: true, or false at the end of the file.
-  // DATA_LOSS names the line (jsonl) or record (binary) that does not parse.
+  // DATA_LOSS names the line (jsonl) or record (binary) that does not parse,
+  // or whose timestamps the jsonl form could not carry (binary only; the
+  // JSON parser refuses those itself).
   absl::StatusOr<bool> Next(hotline::v1::EventEnvelope* out);
 
  private:
