@@ -11,6 +11,14 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
+  // A Timestamp holds 0001-01-01 to 9999-12-31 (else it does not print as
+  // JSON, and exports and history lose the event). Later instants, among
+  // them a deadline that is never reached (InfiniteFuture, working_calendar.h),
+  // are recorded as the last one; earlier ones as the first.
+  const absl::Time first = absl::FromUnixSeconds(-62135596800);  // 0001-01-01T00:00:00Z
+  const absl::Time last = absl::FromUnixSeconds(253402300799) + absl::Nanoseconds(999999999);
+  if (t < first) t = first;
+  if (t > last) t = last;
   google::protobuf::Timestamp ts;
   const int64_t seconds = absl::ToUnixSeconds(t);
   ts.set_seconds(seconds);
