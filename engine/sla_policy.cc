@@ -1,5 +1,6 @@
 #include "engine/sla_policy.h"
 
+#include <climits>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@ using hotline::v1::Policy;
 using hotline::v1::Urgency;
 
 constexpr char kDefaultZone[] = "Asia/Shanghai";
+
+// A published uint32 limit as the int count the calendar takes. Past
+// INT_MAX it would wrap negative (a limit of 3000000000 days became a
+// deadline the next day); saturated, it is a deadline never reached.
+int Count(uint32_t limit) {
+  return limit > static_cast<uint32_t>(INT_MAX) ? INT_MAX : static_cast<int>(limit);
+}
 
 // "HH:MM" -> minutes after midnight, 00:00 to 24:00.
 absl::StatusOr<int> ParseClock(const std::string& text, const std::string& field) {
@@ -136,9 +144,9 @@ int SlaPolicy::HandleWithinDays(AppealType::Value type,
   int any_type = -1;
   for (const auto& rule : published_.handle_within_days()) {
     if (rule.urgency() != urgency) continue;
-    if (rule.appeal_type() == type) return static_cast<int>(rule.days());
+    if (rule.appeal_type() == type) return Count(rule.days());
     if (rule.appeal_type() == AppealType::APPEAL_TYPE_UNSPECIFIED) {
-      any_type = static_cast<int>(rule.days());
+      any_type = Count(rule.days());
     }
   }
   if (urgency == Urgency::NORMAL) {
@@ -154,7 +162,7 @@ absl::Duration SlaPolicy::ReviewWithin() const {
                          ? published_.review_within_hours() : 8);
 }
 int SlaPolicy::RatingWithinDays() const {
-  return published_.has_rating_within_days() ? published_.rating_within_days() : 3;
+  return published_.has_rating_within_days() ? Count(published_.rating_within_days()) : 3;
 }
 bool SlaPolicy::RequireAccept() const {
   return published_.has_require_accept() ? published_.require_accept() : true;
@@ -163,13 +171,13 @@ bool SlaPolicy::RateDirectAnswers() const {
   return published_.has_rate_direct_answers() && published_.rate_direct_answers();
 }
 int SlaPolicy::MaxExtensions() const {
-  return published_.has_max_extensions() ? published_.max_extensions() : 1;
+  return published_.has_max_extensions() ? Count(published_.max_extensions()) : 1;
 }
 int SlaPolicy::MaxExtensionDays() const {
-  return published_.has_max_extension_days() ? published_.max_extension_days() : 10;
+  return published_.has_max_extension_days() ? Count(published_.max_extension_days()) : 10;
 }
 int SlaPolicy::ReopenWindowDays() const {
-  return published_.has_reopen_window_days() ? published_.reopen_window_days() : 15;
+  return published_.has_reopen_window_days() ? Count(published_.reopen_window_days()) : 15;
 }
 
 }  // namespace hotline::engine
