@@ -73,7 +73,9 @@ void ComputeDeadlines(const engine::SlaPolicy& policy) {
     const auto urgency = static_cast<Urgency::Value>(u);
     const absl::Time accept = calendar.AddWorkingHours(kStart, policy.AcceptWithin(urgency));
     ExpectRecordable(accept, kStart, "accept deadline");
-    if (calendar.WorkingHoursBetween(kStart, accept) != policy.AcceptWithin(urgency)) {
+    // (Unless "never": then the walk stops at the calendar's ten-year horizon.)
+    if (accept != absl::InfiniteFuture() &&
+        calendar.WorkingHoursBetween(kStart, accept) != policy.AcceptWithin(urgency)) {
       Fail("WorkingHoursBetween(start, AddWorkingHours(start, h)) != h");
     }
     for (int t = AppealType::Value_MIN; t <= AppealType::Value_MAX; ++t) {
@@ -82,7 +84,10 @@ void ComputeDeadlines(const engine::SlaPolicy& policy) {
       if (days < 1) Fail("an accepted policy gives " + std::to_string(days) + " days to handle");
       const absl::Time handle = calendar.AddWorkingDays(kStart, days);
       ExpectRecordable(handle, kStart, "handle deadline");
-      ExpectRecordable(calendar.ExtendWorkingDays(handle, policy.MaxExtensionDays()), handle,
+      // An extension starts from the deadline as recorded in the ticket's
+      // state (decide.cc), so through a Timestamp, as here.
+      const absl::Time recorded = engine::FromProto(engine::ToProto(handle));
+      ExpectRecordable(calendar.ExtendWorkingDays(recorded, policy.MaxExtensionDays()), recorded,
                        "extended handle deadline");
     }
   }
