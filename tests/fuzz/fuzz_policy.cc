@@ -9,8 +9,8 @@
 // rating, reopen window), for each urgency and appeal type.
 //
 // Asserts: no crash, hang or sanitizer report; refusals are INVALID_ARGUMENT
-// (a bad file or field) or FAILED_PRECONDITION (time zones disagree). The
-// day and count limits of an accepted policy are positive ints. A deadline is not before its start, and is an instant an event can record:
+// (a bad file or field) or FAILED_PRECONDITION (time zones disagree). An
+// accepted time zone is an IANA name, not a path. The day and count limits of an accepted policy are positive ints. A deadline is not before its start, and is an instant an event can record:
 // ToProto of it is a valid Timestamp (years 0001-9999, nanos 0-999999999),
 // or the ticket's events could not be exported as JSON.
 
@@ -59,8 +59,29 @@ void ExpectRecordable(absl::Time deadline, absl::Time start, const std::string& 
   }
 }
 
+// An IANA name: '/'-separated parts of [A-Za-z0-9_+-]. Abseil opens any
+// other name as a path ("/dev/stdin" blocks, "../" climbs out of the zoneinfo
+// directory), and "localtime" and "libc:..." depend on the machine, which
+// would make deadlines and reports differ between machines.
+bool IsIanaName(const std::string& name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/' || name == "localtime") {
+    return false;
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '+' || c == '-' || (c == '/' && name[i - 1] != '/');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // Every deadline decide.cc computes with `policy`, from kStart.
 void ComputeDeadlines(const engine::SlaPolicy& policy) {
+  if (policy.published().has_time_zone() && !IsIanaName(policy.published().time_zone())) {
+    Fail("accepted a time zone that is not an IANA name: '" + policy.published().time_zone() +
+         "'");
+  }
   // The limits decide.cc uses as counts: an accepted policy has them positive
   // (a uint32 limit past INT_MAX must not turn into a negative int).
   if (policy.RatingWithinDays() < 1 || policy.MaxExtensionDays() < 1 ||
