@@ -23,6 +23,24 @@ int Count(uint32_t limit) {
   return limit > static_cast<uint32_t>(INT_MAX) ? INT_MAX : static_cast<int>(limit);
 }
 
+// True for an IANA time zone name: '/'-separated parts of [A-Za-z0-9_+-]
+// ("Asia/Shanghai", "Etc/GMT-8", "UTC"). Abseil opens any other name as a
+// path ("/dev/stdin" would block; "../" leaves the zoneinfo directory) and
+// takes "localtime" and "libc:..." from the machine, which would make
+// deadlines and reports differ from one machine to another.
+bool IsIanaZoneName(const std::string& name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/' || name == "localtime") {
+    return false;
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '+' || c == '-' || (c == '/' && name[i - 1] != '/');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // "HH:MM" -> minutes after midnight, 00:00 to 24:00.
 absl::StatusOr<int> ParseClock(const std::string& text, const std::string& field) {
   int h = 0, m = 0;
@@ -114,7 +132,7 @@ absl::StatusOr<std::shared_ptr<const SlaPolicy>> SlaPolicy::Make(
   const std::string zone_name =
       published.has_time_zone() ? published.time_zone() : kDefaultZone;
   absl::TimeZone zone;
-  if (!absl::LoadTimeZone(zone_name, &zone)) {
+  if (!IsIanaZoneName(zone_name) || !absl::LoadTimeZone(zone_name, &zone)) {
     return absl::InvalidArgumentError(
         absl::StrCat("policy.time_zone: unknown time zone '", zone_name, "'"));
   }
