@@ -12,7 +12,9 @@
 //
 // Asserts: no crash or sanitizer report; refusals are DATA_LOSS. When the
 // check accepts N events, a second reader yields exactly N (Import reads the
-// file twice and relies on it). A re-chained file is accepted, with as many
+// file twice and relies on it), and none of the appends Import would make
+// from them is one the store refuses or answers as a duplicate (the import
+// would stop after writing part of the file). A re-chained file is accepted, with as many
 // events. An accepted event without unknown fields survives the jsonl form:
 // printed as JSON and parsed back it is the same message (so a binary import
 // can be exported as jsonl and imported again).
@@ -22,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,6 +35,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
+#include "store/options.h"
 #include "store/record.h"
 #include "tests/fuzz/fuzz_file.h"
 
@@ -61,6 +65,47 @@ std::unique_ptr<engine::EnvelopeReader> Open(const std::string& path, bool binar
   return *std::move(reader);
 }
 
+std::string StorePayload(EventEnvelope e);
+
+// What Engine::Import does with an accepted file, against the rules of
+// store::EventLog::Append (event_log_append.cc, ValidateRequest and the
+// command-id check): it appends each run of consecutive events of one stream
+// and one non-empty command id as one request. "Checks the whole chain before
+// writing anything" holds only if none of these appends can be refused.
+class ImportModel {
+ public:
+  void Add(const EventEnvelope& e) {
+    const store::Options limits;  // Engine::Open's store uses the defaults
+    const bool joins = events_ > 0 && !e.command_id().empty() &&
+                       e.stream_id() == stream_ && e.command_id() == command_;
+    if (joins) {
+      if (++events_ > limits.max_events_per_append) Refused("over max_events_per_append", e);
+    } else {
+      stream_ = e.stream_id();
+      command_ = e.command_id();
+      events_ = 1;
+      if (stream_.empty() || stream_.size() > limits.max_stream_id_bytes ||
+          stream_.find('\0') != std::string::npos) {
+        Refused("a stream id the store refuses", e);
+      }
+      if (command_.size() > limits.max_command_id_bytes) Refused("command id too long", e);
+      if (!command_.empty() && !commands_.insert(command_).second) {
+        Refused("a command id of an earlier append (the store answers it as a duplicate)", e);
+      }
+    }
+    if (StorePayload(e).size() > limits.max_payload_bytes) Refused("payload too large", e);
+  }
+
+ private:
+  [[noreturn]] static void Refused(const std::string& why, const EventEnvelope& e) {
+    Fail("CheckExport accepted a file whose import would stop part-way, at sequence " +
+         std::to_string(e.sequence()) + ": " + why);
+  }
+  std::string stream_, command_;
+  size_t events_ = 0;
+  std::set<std::string> commands_;
+};
+
 // CheckExport on the file; its count when accepted, after re-reading it.
 std::optional<uint64_t> Check(const std::string& path, bool binary) {
   auto checked = engine::CheckExport(Open(path, binary).get());
@@ -68,11 +113,13 @@ std::optional<uint64_t> Check(const std::string& path, bool binary) {
   if (!checked.ok()) return std::nullopt;
   auto again = Open(path, binary);
   EventEnvelope e;
+  ImportModel import;
   uint64_t n = 0;
   for (;; ++n) {
     auto more = again->Next(&e);
     if (!more.ok()) Fail("accepted file fails on the second read: " + more.status().ToString());
     if (!*more) break;
+    import.Add(e);
   }
   if (n != *checked) Fail("second read counts " + std::to_string(n) + " events, check said " +
                           std::to_string(*checked));
@@ -90,15 +137,30 @@ std::string StorePayload(EventEnvelope e) {
   return e.SerializeAsString();
 }
 
-// The events `reader` yields before its end or first error, re-chained.
+// The events `reader` yields before its end or first error, re-chained,
+// with ids the store takes (so that the chain checks, and the import
+// model of Check() holds, on the events as they come).
 std::vector<EventEnvelope> Rechain(engine::EnvelopeReader* reader) {
   std::vector<EventEnvelope> events;
   std::map<std::string, uint64_t> versions;
+  std::set<std::string> commands;  // of earlier runs
   std::string prev = store::GenesisHash();
   EventEnvelope e;
   while (events.size() < kMaxEvents) {
     auto more = reader->Next(&e);
     if (!more.ok() || !*more) break;
+    if (e.stream_id().empty() || e.stream_id().size() > 128 ||
+        e.stream_id().find('\0') != std::string::npos) {
+      e.set_stream_id("T-rechained");
+    }
+    if (e.command_id().size() > 100) e.set_command_id(e.command_id().substr(0, 100));
+    const bool joins = !events.empty() && !e.command_id().empty() &&
+                       events.back().stream_id() == e.stream_id() &&
+                       events.back().command_id() == e.command_id();
+    if (!joins && !e.command_id().empty() && !commands.insert(e.command_id()).second) {
+      e.set_command_id(e.command_id() + "#" + std::to_string(events.size() + 1));
+      commands.insert(e.command_id());
+    }
     e.set_sequence(events.size() + 1);
     e.set_stream_version(++versions[e.stream_id()]);
     e.set_prev_hash(prev);
