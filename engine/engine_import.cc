@@ -1,9 +1,11 @@
 // Engine::Import: an export loaded into an empty store, chain checked first.
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine.h"
 #include "engine/export_format.h"
+#include "store/options.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -24,8 +26,15 @@ std::string StorePayload(hotline::v1::EventEnvelope envelope) {
 
 }  // namespace
 
-// Checks the whole file: gapless sequence, stream versions, hash chain.
+// Checks the whole file: gapless sequence, stream versions, hash chain, and
+// that each append Import will make is one the store takes (its rules for ids
+// and sizes; a command id of an earlier append would come back as a
+// duplicate), so that an import refused is refused before it writes.
 absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader) {
+  const store::Options limits;  // Engine::Open gives the store the defaults
+  absl::flat_hash_set<std::string> command_ids;
+  std::string run_stream, run_command;  // of the append being gathered
+  size_t run_events = 0;
   absl::flat_hash_map<std::string, uint64_t> versions;
   std::string prev = store::GenesisHash();
   hotline::v1::EventEnvelope e;
@@ -45,10 +54,35 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader) {
                               " follows ", version));
     }
     version = e.stream_version();
+    // The same grouping as Import below: a run of one stream and one
+    // non-empty command id is one append.
+    if (run_events > 0 && !e.command_id().empty() && e.stream_id() == run_stream &&
+        e.command_id() == run_command) {
+      if (++run_events > limits.max_events_per_append) {
+        return bad(absl::StrCat("command '", e.command_id(), "' has over ",
+                                limits.max_events_per_append, " events"));
+      }
+    } else {
+      run_stream = e.stream_id();
+      run_command = e.command_id();
+      run_events = 1;
+      if (run_stream.empty() || run_stream.size() > limits.max_stream_id_bytes ||
+          run_stream.find('\0') != std::string::npos) {
+        return bad("a stream id must be 1 to 128 bytes without a 0x00 byte");
+      }
+      if (run_command.size() > limits.max_command_id_bytes) {
+        return bad("a command id must be at most 128 bytes");
+      }
+      if (!run_command.empty() && !command_ids.insert(run_command).second) {
+        return bad(absl::StrCat("command id '", run_command, "' appears twice"));
+      }
+    }
     if (e.prev_hash() != prev) return bad("prev_hash does not chain to the previous event");
+    const std::string payload = StorePayload(e);
+    if (payload.size() > limits.max_payload_bytes) return bad("the event is over 1 MiB");
     const std::string value = store::EncodeRecord(prev, e.sequence(), e.stream_id(),
                                                   e.stream_version(), e.command_id(),
-                                                  StorePayload(e));
+                                                  payload);
     if (store::StoredHash(value) != e.hash()) {
       return bad("hash mismatch: the event was altered (or redacted)");
     }
