@@ -50,8 +50,9 @@ class EnvelopeReader {
 // writes anything: sequences 1, 2, ... without a gap, each stream's versions
 // 1, 2, ..., the hash chain (each event's hash recomputed from its fields),
 // and that the store will take every append Import makes (ids and sizes
-// within store::Options' default limits, no command id in two appends). The number of events, or DATA_LOSS naming the first bad sequence
-// (or the reader's error). Public so that it can be fuzzed without a store.
+// within store::Options' default limits, no command id in two appends).
+// The number of events, or DATA_LOSS naming the first bad sequence (or the
+// reader's error). Public so that it can be fuzzed without a store.
 absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader);
 
 }  // namespace hotline::engine
