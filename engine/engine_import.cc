@@ -26,14 +26,9 @@ std::string StorePayload(hotline::v1::EventEnvelope envelope) {
   return envelope.SerializeAsString();
 }
 
-// Checks the whole file before anything is written: gapless sequence,
-// stream versions and the hash chain (the log's own ChainChecker), every
-// event decodable with its `at` in the accepted window, directory events
-// the directory accepts (a policy that does not validate would make the
-// store unopenable), and the store's limits on what one append carries.
-// Memory grows with the streams and command ids of the file.
-absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::EventLog& log) {
-  const store::Options& limits = log.options();
+}  // namespace
+
+absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Options& limits) {
   store::ChainChecker chain;
   HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const Directory> directory, Directory::Initial());
   absl::flat_hash_set<std::string> command_ids;
@@ -97,7 +92,6 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::EventL
   return chain.records();
 }
 
-}  // namespace
 
 absl::Status Engine::Import(const std::string& path, bool binary,
                             const std::function<void(uint64_t, uint64_t)>& progress) {
@@ -113,7 +107,7 @@ absl::Status Engine::Import(const std::string& path, bool binary,
   }
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> check,
                            EnvelopeReader::Open(path, binary));
-  HOTLINE_ASSIGN_OR_RETURN(const uint64_t total, CheckExport(check.get(), *log_));
+  HOTLINE_ASSIGN_OR_RETURN(const uint64_t total, CheckExport(check.get(), log_->options()));
 
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> reader,
                            EnvelopeReader::Open(path, binary));

@@ -5,10 +5,45 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace hotline::engine {
 namespace {
+
+// The name of the first google.protobuf.Timestamp in `m` outside the range
+// RFC 3339 and so the jsonl form can carry (0001-01-01 to 9999-12-31, nanos
+// 0 to 999999999), or empty. The JSON parser refuses such timestamps; the
+// binary parser does not, and an event holding one could not be exported as
+// jsonl (or printed by history) once imported.
+std::string BadTimestamp(const google::protobuf::Message& m) {
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::util::TimeUtil;
+  const google::protobuf::Reflection* reflection = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const int n = f->is_repeated() ? reflection->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      const google::protobuf::Message& sub = f->is_repeated()
+                                                 ? reflection->GetRepeatedMessage(m, f, i)
+                                                 : reflection->GetMessage(m, f);
+      if (f->message_type() == google::protobuf::Timestamp::descriptor()) {
+        const auto* ts = google::protobuf::DynamicCastToGenerated<google::protobuf::Timestamp>(&sub);
+        if (ts == nullptr || ts->seconds() < TimeUtil::kTimestampMinSeconds ||
+            ts->seconds() > TimeUtil::kTimestampMaxSeconds || ts->nanos() < 0 ||
+            ts->nanos() > 999999999) {
+          return f->name();
+        }
+      } else if (std::string bad = BadTimestamp(sub); !bad.empty()) {
+        return absl::StrCat(f->name(), ".", bad);
+      }
+    }
+  }
+  return "";
+}
 
 void Redact(hotline::v1::EventEnvelope* e) {
   if (!e->event().has_ticket_received()) return;
@@ -77,6 +112,10 @@ absl::StatusOr<bool> EnvelopeReader::Next(hotline::v1::EventEnvelope* out) {
       return absl::DataLossError(absl::StrCat("record ", read_, " does not parse"));
     }
     coded.PopLimit(limit);
+    if (std::string bad = BadTimestamp(*out); !bad.empty()) {
+      return absl::DataLossError(
+          absl::StrCat("record ", read_, ": ", bad, " is not a valid timestamp"));
+    }
     return true;
   }
   std::string line;

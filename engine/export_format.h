@@ -32,7 +32,9 @@ class EnvelopeReader {
                                                               bool binary);
 
   // The next event into `out`: true, or false at the end of the file.
-  // DATA_LOSS names the line (jsonl) or record (binary) that does not parse.
+  // DATA_LOSS names the line (jsonl) or record (binary) that does not parse,
+  // or whose timestamps the jsonl form could not carry (binary only; the
+  // JSON parser refuses those itself).
   absl::StatusOr<bool> Next(hotline::v1::EventEnvelope* out);
 
  private:
@@ -43,6 +45,19 @@ class EnvelopeReader {
   uint64_t read_ = 0;  // lines or records read
   std::unique_ptr<google::protobuf::io::IstreamInputStream> raw_;
 };
+
+// Reads `reader` to its end and checks what Engine::Import checks before it
+// writes anything: sequences 1, 2, ... without a gap, each stream's versions
+// 1, 2, ..., the hash chain (each event's hash recomputed from its fields),
+// every `at` in the accepted window (command_validation.h), `$units` and
+// `$policy` events the directory accepts, and that a store with `limits`
+// takes every append Import makes (ids and sizes, events per command, no
+// command id in two appends). The number of events, or DATA_LOSS naming the
+// first bad sequence (or the reader's error). Memory grows with the
+// streams and command ids of the file. Public so that it can be fuzzed
+// without a store.
+absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader,
+                                     const store::Options& limits = store::Options());
 
 }  // namespace hotline::engine
 

@@ -16,6 +16,24 @@ using hotline::v1::Urgency;
 
 constexpr char kDefaultZone[] = "Asia/Shanghai";
 
+// True for an IANA time zone name: '/'-separated parts of [A-Za-z0-9_+-]
+// ("Asia/Shanghai", "Etc/GMT-8", "UTC"). Abseil opens any other name as a
+// path ("/dev/stdin" would block; "../" leaves the zoneinfo directory) and
+// takes "localtime" and "libc:..." from the machine, which would make
+// deadlines and reports differ from one machine to another.
+bool IsIanaZoneName(const std::string& name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/' || name == "localtime") {
+    return false;
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '+' || c == '-' || (c == '/' && name[i - 1] != '/');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // "HH:MM" -> minutes after midnight, 00:00 to 24:00.
 absl::StatusOr<int> ParseClock(const std::string& text, const std::string& field) {
   int h = 0, m = 0;
@@ -136,7 +154,7 @@ absl::StatusOr<std::shared_ptr<const SlaPolicy>> SlaPolicy::Make(
   const std::string zone_name =
       published.has_time_zone() ? published.time_zone() : kDefaultZone;
   absl::TimeZone zone;
-  if (!absl::LoadTimeZone(zone_name, &zone)) {
+  if (!IsIanaZoneName(zone_name) || !absl::LoadTimeZone(zone_name, &zone)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "policy.time_zone: unknown time zone '", zone_name,
         "' (zone rules come from the system's tzdata package)"));
@@ -190,7 +208,8 @@ absl::Duration SlaPolicy::ReviewWithin() const {
                          ? published_.review_within_hours() : 8);
 }
 int SlaPolicy::RatingWithinDays() const {
-  return published_.has_rating_within_days() ? published_.rating_within_days() : 3;
+  return published_.has_rating_within_days()
+             ? static_cast<int>(published_.rating_within_days()) : 3;
 }
 bool SlaPolicy::RequireAccept() const {
   return published_.has_require_accept() ? published_.require_accept() : true;
@@ -199,13 +218,15 @@ bool SlaPolicy::RateDirectAnswers() const {
   return published_.has_rate_direct_answers() && published_.rate_direct_answers();
 }
 int SlaPolicy::MaxExtensions() const {
-  return published_.has_max_extensions() ? published_.max_extensions() : 1;
+  return published_.has_max_extensions() ? static_cast<int>(published_.max_extensions()) : 1;
 }
 int SlaPolicy::MaxExtensionDays() const {
-  return published_.has_max_extension_days() ? published_.max_extension_days() : 10;
+  return published_.has_max_extension_days()
+             ? static_cast<int>(published_.max_extension_days()) : 10;
 }
 int SlaPolicy::ReopenWindowDays() const {
-  return published_.has_reopen_window_days() ? published_.reopen_window_days() : 15;
+  return published_.has_reopen_window_days()
+             ? static_cast<int>(published_.reopen_window_days()) : 15;
 }
 
 }  // namespace hotline::engine

@@ -28,7 +28,8 @@ class SlaPolicy {
   static absl::StatusOr<std::shared_ptr<const SlaPolicy>> Default();
 
   // The policy `published` describes, unset fields taking the defaults.
-  // INVALID_ARGUMENT names the first bad field (unknown time zone, malformed
+  // INVALID_ARGUMENT names the first bad field (unknown time zone or one
+  // that is not an IANA name such as a path or "localtime", malformed
   // "HH:MM" or date, overlapping or unordered work hours, a rule without
   // urgency, a zero limit or one past its bound below, more than
   // kMaxCalendarDays holidays or extra workdays). The bounds keep every

@@ -11,6 +11,15 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
+  // A Timestamp holds 0001-01-01 to 9999-12-31 (else it does not print as
+  // JSON, and exports and history lose the event). Commands and imports are
+  // refused before an instant outside it could be recorded (the `at`
+  // window, the policy bounds, Decide's refusal of an unreachable deadline);
+  // this last guard keeps any other instant printable.
+  const absl::Time first = absl::FromUnixSeconds(-62135596800);  // 0001-01-01T00:00:00Z
+  const absl::Time last = absl::FromUnixSeconds(253402300799) + absl::Nanoseconds(999999999);
+  if (t < first) t = first;
+  if (t > last) t = last;
   google::protobuf::Timestamp ts;
   const int64_t seconds = absl::ToUnixSeconds(t);
   ts.set_seconds(seconds);

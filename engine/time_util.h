@@ -14,6 +14,8 @@
 namespace hotline::engine {
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts);
+// Instants outside a Timestamp's range, 0001-01-01 to 9999-12-31 UTC
+// (InfiniteFuture among them), become its nearest end.
 google::protobuf::Timestamp ToProto(absl::Time t);
 
 // RFC 3339 in UTC with as many fractional digits as needed ("...Z").
