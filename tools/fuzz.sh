@@ -27,20 +27,9 @@ declare -A max_len=([fuzz_apply_line]=4096 [fuzz_record_decode]=4096
 declare -A dict=([fuzz_apply_line]=-dict=tests/fuzz/hotline.dict [fuzz_record_decode]=
                  [fuzz_import]=-dict=tests/fuzz/hotline.dict [fuzz_policy]=-dict=tests/fuzz/hotline.dict)
 
-# clang 14/15 fail on libstdc++ 12's <ranges>; 16 is in Debian 12.
+# clang-16 and its libFuzzer runtime come with the project's packages
+# (clang 14/15 fail on libstdc++ 12's <ranges>).
 bash tools/install-deps.sh
-missing=()
-for p in clang-16 libclang-rt-16-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
 
 nice -n "$nice_level" cmake --preset fuzz >/dev/null
 nice -n "$nice_level" cmake --build --preset fuzz -j "$jobs"

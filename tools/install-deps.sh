@@ -8,6 +8,7 @@ packages=(
   libabsl-dev libprotobuf-dev protobuf-compiler librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   tzdata
+  clang-16 libclang-rt-16-dev  # fuzzing (tools/fuzz.sh); older clangs fail on libstdc++ 12
   time  # /usr/bin/time -v: peak memory in bench/run.sh
 )
 
