@@ -84,6 +84,7 @@ int Run(const Flags& flags) {
     }
   }
   if (!reader.status().ok()) return Fail("apply", reader.status());
+  if (absl::Status closed = (*engine)->Close(); !closed.ok()) return Fail("apply", closed);
   return refused > 0 ? kExitRefused : kExitOk;
 }
 

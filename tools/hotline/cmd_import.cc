@@ -29,8 +29,10 @@ int Run(const Flags& flags) {
                                      });
   progress.Done();
   if (!s.ok()) return Fail("import", s);
+  const uint64_t events = (*engine)->log().head().sequence;
+  if (absl::Status closed = (*engine)->Close(); !closed.ok()) return Fail("import", closed);
   std::printf("imported %llu events; chain verified, projections rebuilt\n",
-              static_cast<unsigned long long>((*engine)->log().head().sequence));
+              static_cast<unsigned long long>(events));
   return kExitOk;
 }
 

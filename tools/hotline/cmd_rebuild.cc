@@ -23,6 +23,7 @@ int Run(const Flags& flags) {
   if (!s.ok()) return Fail("rebuild", s);
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   const uint64_t events = (*engine)->log().head().sequence;
+  if (absl::Status closed = (*engine)->Close(); !closed.ok()) return Fail("rebuild", closed);
   std::printf("rebuilt ticket states, timer index and statistics from %llu events in %.2f s "
               "(%.0f events/s)\n",
               static_cast<unsigned long long>(events), seconds,

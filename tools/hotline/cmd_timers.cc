@@ -26,6 +26,7 @@ int Run(const Flags& flags) {
                 f.timer.kind == hotline::v1::DeadlineKind::RATING ? "  (closed RATING_EXPIRED)"
                                                                   : "");
   }
+  if (absl::Status closed = (*engine)->Close(); !closed.ok()) return Fail("timers", closed);
   std::printf("%zu timer(s) fired\n", fired->size());
   return kExitOk;
 }
