@@ -213,7 +213,8 @@ TEST_F(MetricsTest, AsOfALaterTimeCountsTheCohortsLateAccept) {
 
 TEST_F(MetricsTest, AsOfMidMonth) {
   ReportQuery q{"2022-05", T("2022-05-16 00:00"), std::nullopt};
-  const Counters& t = Row(Report(q), RowKind::kTotal);
+  const MonthlyReport r = Report(q);  // Row refers into it
+  const Counters& t = Row(r, RowKind::kTotal);
   EXPECT_EQ(t[kReceived], 2);            // A B
   EXPECT_EQ(t[kDispatched], 3);          // A, B->U01, B->U02
   EXPECT_EQ(t[kAcceptedOnTime], 1);      // A
