@@ -113,8 +113,8 @@ absl::StatusOr<std::optional<ExecuteResult>> Engine::FireTimer(const TimerEntry&
           HOTLINE_ASSIGN_OR_RETURN(bool own, IsFiringOf(*log_, *appended, timer));
           if (own) return Fired();  // fired meanwhile by another caller
           if (++alias > kMaxTimerIdAliases) {
-            return absl::InternalError(absl::StrCat(
-                "timer firing '", command.command_id(), "': every alias of its command id is taken"));
+            return absl::InternalError(absl::StrCat("timer firing '", command.command_id(),
+                                                    "': every alias of its command id is taken"));
           }
           return std::nullopt;  // a client's command holds the id: the next alias
         }
