@@ -41,6 +41,8 @@ absl::Time WorkingCalendar::StartOfDay(absl::CivilDay day) const {
 }
 
 absl::Time WorkingCalendar::AddWorkingDays(absl::Time t, int n) const {
+  // "Never" stays never (a civil day past the last one would overflow).
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return t;
   absl::CivilDay day = LocalDay(t);
   for (int walked = 0; n > 0; ++walked) {
     if (walked > kMaxDaysWalked) return absl::InfiniteFuture();
@@ -94,6 +96,7 @@ absl::Duration WorkingCalendar::WorkingHoursBetween(absl::Time from,
 }
 
 absl::Time WorkingCalendar::ExtendWorkingDays(absl::Time deadline, int n) const {
+  if (deadline == absl::InfiniteFuture() || deadline == absl::InfinitePast()) return deadline;
   // The last working day whose start lies before the deadline.
   absl::CivilDay day = LocalDay(deadline);
   if (StartOfDay(day) >= deadline) --day;

@@ -158,5 +158,13 @@ TEST(SlaPolicyTest, DefaultsAndRuleMerging) {
   EXPECT_EQ((*made)->AcceptWithin(Urgency::NORMAL), absl::Hours(4));
 }
 
+// "Never" stays never, at either end (a walk from the last civil day would
+// overflow; found by fuzz_policy).
+TEST(WorkingCalendarTest, InfiniteInstantsStayInfinite) {
+  EXPECT_EQ(Default().AddWorkingDays(absl::InfiniteFuture(), 3), absl::InfiniteFuture());
+  EXPECT_EQ(Default().ExtendWorkingDays(absl::InfiniteFuture(), 3), absl::InfiniteFuture());
+  EXPECT_EQ(Default().AddWorkingDays(absl::InfinitePast(), 3), absl::InfinitePast());
+}
+
 }  // namespace
 }  // namespace hotline::engine
