@@ -62,9 +62,15 @@ EventEnvelope Envelope(const Command& command, const Event& event, uint64_t vers
   return e;
 }
 
+// The directory before any command: no units, the default policy.
+std::shared_ptr<const engine::Directory> InitialDirectory() {
+  absl::StatusOr<std::shared_ptr<const engine::Directory>> initial = engine::Directory::Initial();
+  if (!initial.ok()) Fail(initial.status().ToString());
+  return *std::move(initial);
+}
+
 struct World {
-  std::shared_ptr<const engine::Directory> directory =
-      std::make_shared<engine::Directory>();
+  std::shared_ptr<const engine::Directory> directory = InitialDirectory();
   std::map<std::string, TicketState> tickets;
 
   const TicketState* Find(const std::string& id) const {

@@ -69,12 +69,14 @@ TicketState ReceivedTicket() {
 // Everything a reader does with one decoded envelope.
 void UseEnvelope(const EventEnvelope& envelope) {
   static const TicketState* const kReceived = new TicketState(ReceivedTicket());
-  static const engine::Directory* const kDirectory = new engine::Directory();
+  // The directory before any command (Initial fails only without tzdata).
+  static const auto* const kDirectory =
+      new std::shared_ptr<const engine::Directory>(*engine::Directory::Initial());
   TicketState empty;
   engine::Evolve(envelope, &empty);
   TicketState received = *kReceived;
   engine::Evolve(envelope, &received);
-  (void)kDirectory->With(envelope.event());  // may refuse a bad policy
+  (void)(*kDirectory)->With(envelope.event());  // may refuse a bad policy
   (void)engine::ToJson(envelope);
 }
 
