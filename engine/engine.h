@@ -212,13 +212,13 @@ class Engine {
   // window, directory events the directory accepts, and the store's limits
   // (ids, event sizes, events per command, command ids used once) — and a
   // file that fails any check is refused with DATA_LOSS naming the first bad
-  // sequence, appending nothing. A store whose import was cut short (a
-  // crash, a kill, an I/O error) holds a durable mark: Engine::Open refuses
-  // it (FAILED_PRECONDITION), so a partial import is never taken for a
-  // store; delete it and import again. Then the events are appended as they were (same
-  // sequences, command ids and hashes), the log is synced once (so an
+  // sequence, appending nothing. Then the events are appended as they were
+  // (same sequences, command ids and hashes), the log is synced once (so an
   // engine opened with sync off loads fast and is still durable when Import
-  // returns OK), and every projection is rebuilt.
+  // returns OK), and every projection is rebuilt. A store whose import was
+  // cut short (a crash, a kill, an I/O error) holds a durable mark:
+  // Engine::Open refuses it (FAILED_PRECONDITION), so a partial import is
+  // never taken for a store; delete it and import again.
   // `progress` gets (events done, events total).
   absl::Status Import(const std::string& path, bool binary,
                       const std::function<void(uint64_t, uint64_t)>& progress = nullptr);
