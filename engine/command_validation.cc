@@ -1,5 +1,6 @@
 #include "engine/command_validation.h"
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -86,7 +87,20 @@ absl::Status ValidatePayload(const Command& c) {
           CheckText("receive.location", r.location(), kMaxShortTextBytes, false));
       HOTLINE_RETURN_IF_ERROR(CheckText("receive.citizen.name", r.citizen().name(),
                                 kMaxShortTextBytes, false));
-      return CheckText("receive.citizen.phone", r.citizen().phone(), kMaxTagBytes, false);
+      HOTLINE_RETURN_IF_ERROR(
+          CheckText("receive.citizen.phone", r.citizen().phone(), kMaxTagBytes, false));
+      HOTLINE_RETURN_IF_ERROR(
+          CheckText("receive.citizen.email", r.citizen().email(), kMaxShortTextBytes, false));
+      HOTLINE_RETURN_IF_ERROR(
+          CheckText("receive.media_url", r.media_url(), kMaxShortTextBytes, false));
+      // Written as `!(in range)` so that NaN fails too.
+      if (!(std::fabs(r.point().latitude()) <= 90)) {
+        return Invalid("receive.point.latitude", "must lie in [-90, 90]");
+      }
+      if (!(std::fabs(r.point().longitude()) <= 180)) {
+        return Invalid("receive.point.longitude", "must lie in [-180, 180]");
+      }
+      return absl::OkStatus();
     }
     case Command::kAnswerDirectly:
       return CheckText("answer_directly.answer", c.answer_directly().answer(),
@@ -176,6 +190,8 @@ absl::Status ValidatePayload(const Command& c) {
         return Invalid("publish_policy.policy", "must be set");
       }
       return absl::OkStatus();  // the rest is checked by SlaPolicy::Make
+    case Command::kRecordAccess:
+      return CheckText("record_access.what", c.record_access().what(), kMaxTagBytes, true);
     case Command::PAYLOAD_NOT_SET:
       break;
   }

@@ -39,6 +39,10 @@ bool IsValidId(absl::string_view id, size_t max_bytes);
 // True when `text` is well-formed UTF-8.
 bool IsValidUtf8(absl::string_view text);
 
+// The stream of TicketDataRead events (record_access commands): who read
+// which ticket's data, when.
+inline constexpr char kAccessStream[] = "$access";
+
 // True for the payloads that act on the directory streams ($units,
 // $policy) rather than on a ticket.
 bool IsDirectoryCommand(const hotline::v1::Command& command);

@@ -79,6 +79,8 @@ absl::StatusOr<Events> Receive(const Context& c) {
   out->set_content(r.content());
   out->set_location(r.location());
   if (r.has_citizen()) *out->mutable_citizen() = r.citizen();
+  if (r.has_point()) *out->mutable_point() = r.point();
+  out->set_media_url(r.media_url());
   return Events{e};
 }
 

@@ -66,6 +66,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.secondary_path = options.secondary_path;
   store_options.sync = options.sync;
   store_options.env = options.env;
+  store_options.on_group_commit = options.on_group_commit;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(path, std::move(options), std::move(log)));
@@ -149,7 +150,8 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
     result = time;
   } else {
     result = IsDirectoryCommand(command) ? ExecuteDirectoryCommand(command)
-                                         : ExecuteTicketCommand(command);
+             : command.has_record_access() ? ExecuteAccessCommand(command)
+                                           : ExecuteTicketCommand(command);
   }
   if (result.ok()) return result;
   // A command id seen before answers with the original result whatever
@@ -276,6 +278,23 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& com
   }
   absl::MutexLock lock(&mu_);
   directory_ = std::move(next);
+  return FromAppend(appended);
+}
+
+absl::StatusOr<ExecuteResult> Engine::ExecuteAccessCommand(const Command& command) {
+  if (command.actor().role() == hotline::v1::Role::SYSTEM) {
+    return absl::PermissionDeniedError("record_access: SYSTEM reads nothing on its own behalf");
+  }
+  Event event;
+  event.mutable_ticket_data_read()->set_ticket_id(command.ticket_id());
+  event.mutable_ticket_data_read()->set_what(command.record_access().what());
+  // No expected version: readers never decide on the stream, so concurrent
+  // records need not serialize on it.
+  store::AppendRequest request;
+  request.stream_id = kAccessStream;
+  request.command_id = command.command_id();
+  request.payloads = Envelopes(command, {event}, options_.clock(), 0, nullptr);
+  HOTLINE_ASSIGN_OR_RETURN(store::AppendResult appended, log_->Append(request));
   return FromAppend(appended);
 }
 

@@ -76,6 +76,9 @@ struct EngineOptions {
   // The store's environment; see store::Options::env. Default nullptr:
   // RocksDB's default Env. Not owned: it must outlive the engine.
   rocksdb::Env* env = nullptr;
+  // See store::Options::on_group_commit: told of each group commit (for a
+  // service's metrics). Default: none.
+  std::function<void(const store::GroupCommitInfo&)> on_group_commit;
 };
 
 // What an executed command appended.
@@ -120,7 +123,10 @@ class Engine {
   // before returns the original result (duplicate set) before any other
   // check and appends nothing. A refused command appends nothing and changes
   // no projection. FAILED_PRECONDITION while a rebuild runs, or after one was
-  // interrupted until RebuildProjections completes.
+  // interrupted until RebuildProjections completes. A record_access command
+  // (any role but SYSTEM) appends a TicketDataRead for its ticket_id to the
+  // `$access` stream (kAccessStream): the access log of reads of citizen
+  // data, under the hash chain like every event.
   absl::StatusOr<ExecuteResult> Execute(const hotline::v1::Command& command);
 
   // The ticket's current state; NOT_FOUND for an unknown ticket. Replayed
@@ -299,6 +305,8 @@ class Engine {
   absl::StatusOr<std::optional<ExecuteResult>> FireTimer(const TimerEntry& timer,
                                                          absl::Time now);
   absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
+  // record_access: one TicketDataRead on kAccessStream.
+  absl::StatusOr<ExecuteResult> ExecuteAccessCommand(const hotline::v1::Command& command);
   // The state a command decides on: the cached one unless `stored` asks for
   // the stored one (after an ABORTED append), nullptr when none.
   absl::StatusOr<std::shared_ptr<const hotline::v1::TicketState>> TicketForDecision(

@@ -142,6 +142,7 @@ void Evolve(const hotline::v1::EventEnvelope& envelope, TicketState* s) {
     case Event::kUnitRegistered:
     case Event::kUnitUpdated:
     case Event::kPolicyPublished:
+    case Event::kTicketDataRead:
     case Event::PAYLOAD_NOT_SET:
       break;
   }

@@ -22,20 +22,6 @@ std::string Pct(int64_t bp) {
   return absl::StrCat(bp / 100, ".", bp % 100 < 10 ? "0" : "", bp % 100, "%");
 }
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string Tile(const std::string& label, const std::string& value) {
   return absl::StrCat("<div class=tile><div class=v>", value, "</div><div class=l>", label,
                       "</div></div>");
@@ -52,7 +38,7 @@ std::string Bars(const std::vector<std::string>& labels,
   for (size_t i = 0; i < labels.size(); ++i) {
     const int y = static_cast<int>(i) * row_h + 5;
     absl::StrAppend(&svg, "<text x=", label_w - 6, " y=", y + row_h / 2 + 4,
-                    " text-anchor=end>", Escape(labels[i]), "</text>");
+                    " text-anchor=end>", HtmlEscape(labels[i]), "</text>");
     for (size_t s = 0; s < series.size(); ++s) {
       const int64_t v = series[s][i];
       const int w = v <= 0 || max <= 0 ? 0 : static_cast<int>(v * bar_w / max);
@@ -103,17 +89,36 @@ std::string Trend(const std::vector<MonthlyReport>& months) {
 
 }  // namespace
 
-std::string ReportHtml(const MonthlyReport& r, const std::vector<MonthlyReport>& trend) {
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string ReportHtml(const MonthlyReport& r, const std::vector<MonthlyReport>& trend,
+                       const ReportPageOptions& page) {
   const Counters& t = RowOf(r, RowKind::kTotal);
   std::string html = absl::StrCat(
-      "<!doctype html><html lang=zh><head><meta charset=utf-8><title>月分析 ", r.month,
+      "<!doctype html><html lang=zh><head><meta charset=utf-8>",
+      page.refresh_seconds > 0
+          ? absl::StrCat("<meta http-equiv=refresh content=", page.refresh_seconds, ">")
+          : "",
+      "<title>月分析 ", r.month,
       "</title><style>body{font-family:sans-serif;margin:24px;color:#222}"
       ".tiles{display:flex;gap:12px;flex-wrap:wrap}.tile{border:1px solid #ddd;border-radius:6px;"
       "padding:10px 16px;min-width:110px}.v{font-size:24px;font-weight:bold}.l{color:#666;font-size:12px}"
       "table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 8px;"
       "text-align:right}td:first-child,th:first-child{text-align:left}h2{margin-top:28px}"
       ".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}</style></head><body>",
-      "<h1>12345 热线月分析 ", r.month, "</h1><p>", Escape(r.time_zone), " · as of ",
+      "<h1>12345 热线月分析 ", r.month, "</h1><p>", HtmlEscape(r.time_zone), " · as of ",
       FormatLocal(r.window.as_of, r.zone), " · log position ", r.up_to_sequence, "</p>",
       "<div class=tiles>", Tile("受理 received", std::to_string(t[kReceived])),
       Tile("即时办结 answered directly", std::to_string(t[kAnsweredDirectly])),
@@ -123,7 +128,7 @@ std::string ReportHtml(const MonthlyReport& r, const std::vector<MonthlyReport>&
       Tile("按时办结率 on time", Pct(Bp(t[kCompletedOnTime], t[kCompleted]))),
       Tile("满意率 satisfaction", Pct(Bp(t[kSatisfied] + t[kBasicallySatisfied], t[kRated]))),
       Tile("解决率 resolution", Pct(Bp(t[kResolved], t[kRated]))),
-      Tile("超期未办 overdue", std::to_string(t[kOverdueOpen])), "</div>");
+      Tile("超期未办 overdue", std::to_string(t[kOverdueOpen])), "</div>", page.extra_html);
 
   std::vector<std::string> names;
   std::vector<std::vector<int64_t>> rates(2);
@@ -162,7 +167,7 @@ std::string ReportHtml(const MonthlyReport& r, const std::vector<MonthlyReport>&
                   "<th>回访</th><th>响应率</th><th>按时办结率</th><th>满意率</th><th>解决率</th></tr>");
   for (const auto& [id, name] : r.units) {
     const Counters& c = RowOf(r, RowKind::kUnit, id);
-    absl::StrAppend(&html, "<tr><td>", Escape(name), "</td><td>", c[kDispatched], "</td><td>",
+    absl::StrAppend(&html, "<tr><td>", HtmlEscape(name), "</td><td>", c[kDispatched], "</td><td>",
                     c[kReturned], "</td><td>", c[kCompleted], "</td><td>", c[kCompletedOnTime],
                     "</td><td>", c[kOverdueOpen], "</td><td>", c[kExtensionsApproved],
                     "</td><td>", c[kUrged], "</td><td>", c[kRated], "</td><td>",

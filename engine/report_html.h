@@ -13,9 +13,23 @@
 
 namespace hotline::engine {
 
+// What a page that embeds the report adds to it (a live dashboard).
+struct ReportPageOptions {
+  // Reload the page every this many seconds (a meta refresh, no script);
+  // 0: never.
+  int refresh_seconds = 0;
+  // HTML placed after the headline figures, as given (escape its text with
+  // HtmlEscape).
+  std::string extra_html;
+};
+
 // `report` is the month shown; `trend` the reports of the months to chart
 // (oldest first, usually every month in the log up to this one).
-std::string ReportHtml(const MonthlyReport& report, const std::vector<MonthlyReport>& trend);
+std::string ReportHtml(const MonthlyReport& report, const std::vector<MonthlyReport>& trend,
+                       const ReportPageOptions& page = {});
+
+// `text` with <, >, & and " escaped for HTML text and attribute values.
+std::string HtmlEscape(const std::string& text);
 
 }  // namespace hotline::engine
 

@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "engine/command_validation.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -131,6 +133,36 @@ absl::Status ValidateRules(const Policy& p) {
   return absl::OkStatus();
 }
 
+// Categories are Open311 services: codes are ids clients put in URLs and
+// forms, names are what Receive.category holds; both unique.
+absl::Status ValidateCategories(const Policy& p) {
+  if (p.categories_size() > kMaxPolicyCategories) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy.categories: at most ", kMaxPolicyCategories));
+  }
+  absl::flat_hash_set<std::string> codes, names;
+  for (int i = 0; i < p.categories_size(); ++i) {
+    const auto& c = p.categories(i);
+    const std::string field = absl::StrCat("policy.categories[", i, "]");
+    if (!IsValidId(c.code(), kMaxCategoryCodeBytes)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".code: must be 1 to 64 bytes of [A-Za-z0-9._:-]"));
+    }
+    if (c.name().empty() || c.name().size() > kMaxCategoryTextBytes ||
+        c.description().size() > kMaxCategoryTextBytes ||
+        c.group().size() > kMaxCategoryTextBytes || !IsValidUtf8(c.name()) ||
+        !IsValidUtf8(c.description()) || !IsValidUtf8(c.group())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": name must be non-empty; name, description and group valid UTF-8 of at most ",
+          kMaxCategoryTextBytes, " bytes"));
+    }
+    if (!codes.insert(c.code()).second || !names.insert(c.name()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": code or name used twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const SlaPolicy>> SlaPolicy::Default() {
@@ -171,6 +203,7 @@ absl::StatusOr<std::shared_ptr<const SlaPolicy>> SlaPolicy::Make(
   auto extra = ParseDays(published.extra_workdays(), "policy.extra_workdays");
   if (!extra.ok()) return extra.status();
   if (absl::Status s = ValidateRules(published); !s.ok()) return s;
+  if (absl::Status s = ValidateCategories(published); !s.ok()) return s;
   return std::shared_ptr<const SlaPolicy>(new SlaPolicy(
       published, WorkingCalendar(zone, *std::move(intervals),
                                  *std::move(holidays), *std::move(extra))));

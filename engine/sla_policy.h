@@ -19,6 +19,9 @@ inline constexpr uint32_t kMaxPolicyHours = 24 * 366;  // accept, review
 inline constexpr uint32_t kMaxPolicyDays = 366;        // handle, rating, extension, reopen
 inline constexpr uint32_t kMaxPolicyExtensions = 100;
 inline constexpr int kMaxCalendarDays = 20000;         // holidays, extra workdays
+inline constexpr int kMaxPolicyCategories = 1000;
+inline constexpr size_t kMaxCategoryCodeBytes = 64;
+inline constexpr size_t kMaxCategoryTextBytes = 1024;  // name, description, group
 
 class SlaPolicy {
  public:
@@ -32,7 +35,8 @@ class SlaPolicy {
   // that is not an IANA name such as a path or "localtime", malformed
   // "HH:MM" or date, overlapping or unordered work hours, a rule without
   // urgency, a zero limit or one past its bound below, more than
-  // kMaxCalendarDays holidays or extra workdays). The bounds keep every
+  // kMaxCalendarDays holidays or extra workdays, a category whose code is
+  // not an id or whose code or name repeats). The bounds keep every
   // deadline finite and the calendar's walks short.
   static absl::StatusOr<std::shared_ptr<const SlaPolicy>> Make(
       const hotline::v1::Policy& published);

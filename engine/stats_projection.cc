@@ -12,7 +12,6 @@ namespace {
 
 using hotline::v1::StatsTrack;
 
-constexpr char kCheckpoint[] = "stats";
 constexpr char kZoneKey[] = "stats/zone";
 constexpr char kMonthPrefix[] = "stats/m/";
 constexpr char kTrackPrefix[] = "stats/t/";
@@ -149,13 +148,13 @@ absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_na
   writes.push_back({store::Family::kProjections, kZoneKey, zone_name});
   pending->rows.clear();
   ++pending->batch;
-  return log_->WriteCheckpoint(kCheckpoint, through, writes);
+  return log_->WriteCheckpoint(StatsProjection::kCheckpoint, through, writes);
 }
 
 absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
   absl::MutexLock lock(&mu_);
   const bool writable = log_->options().mode == store::OpenMode::kReadWrite;
-  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(StatsProjection::kCheckpoint));
   HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> stored_zone,
                            log_->Get(store::Family::kProjections, kZoneKey));
   if (checkpoint > 0 && stored_zone.value_or("") != zone.name()) {
@@ -195,7 +194,7 @@ absl::Status StatsProjection::FoldAndStore(uint64_t from, uint64_t head, absl::T
 
 absl::Status StatsProjection::ResetLocked() {
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, "stats/"));
-  return log_->WriteCheckpoint(kCheckpoint, 0, {});
+  return log_->WriteCheckpoint(StatsProjection::kCheckpoint, 0, {});
 }
 
 absl::Status StatsProjection::Refold(absl::TimeZone zone) {
@@ -208,7 +207,7 @@ absl::Status StatsProjection::Refold(absl::TimeZone zone) {
 
 uint64_t StatsProjection::position() const {
   absl::MutexLock lock(&mu_);
-  const uint64_t checkpoint = log_->ReadCheckpoint(kCheckpoint).value_or(0);
+  const uint64_t checkpoint = log_->ReadCheckpoint(StatsProjection::kCheckpoint).value_or(0);
   return std::max(checkpoint, memory_position_);
 }
 
@@ -233,7 +232,7 @@ absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
 }
 
 absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone zone) const {
-  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(StatsProjection::kCheckpoint));
   Pending fresh;
   HOTLINE_RETURN_IF_ERROR(Fold(0, checkpoint, zone, &fresh, false));
   std::map<std::string, Counters> expected;

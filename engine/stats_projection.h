@@ -36,6 +36,10 @@ namespace hotline::engine {
 
 class StatsProjection {
  public:
+  // The name of its checkpoint (EventLog::ReadCheckpoint): the log position
+  // saved with the folded statistics.
+  static constexpr char kCheckpoint[] = "stats";
+
   // Folds and writes `batch_events` events at a time (at least 1).
   StatsProjection(store::EventLog* log, uint64_t batch_events)
       : log_(log), batch_events_(std::max<uint64_t>(batch_events, 1)) {}

@@ -214,7 +214,14 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   // On failure, whether the batch reached the disk is unknown, so the
   // in-memory head can no longer be trusted: CheckWrite makes the error
   // sticky.
+  const absl::Time write_start = absl::Now();
   const absl::Status s = CheckWrite(db_->Write(wo, &batch), "committing appends");
+  if (s.ok() && options_.on_group_commit) {
+    size_t events = 0;
+    for (const PendingAppend* p : written) events += p->request->payloads.size();
+    options_.on_group_commit(
+        {written.size(), events, absl::Now() - write_start, options_.sync});
+  }
   if (!s.ok()) {
     for (PendingAppend* p : written) p->result = s;
     for (PendingAppend* p : repeats) p->result = s;

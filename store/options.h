@@ -2,7 +2,10 @@
 #define HOTLINE_STORE_OPTIONS_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
+
+#include "absl/time/time.h"
 
 namespace rocksdb {
 class Env;
@@ -21,6 +24,15 @@ enum class OpenMode {
   // A RocksDB secondary instance: reads beside a running writer and sees its
   // later appends after CatchUp(). Needs Options::secondary_path.
   kSecondary,
+};
+
+// One group commit the writer made: what one WriteBatch carried and how
+// long its write took (with sync on, the WAL append and its fsync).
+struct GroupCommitInfo {
+  size_t appends = 0;  // appends written (repeats of a command id excluded)
+  size_t events = 0;
+  absl::Duration write_time;
+  bool synced = false;
 };
 
 // Options fixed when the log is opened. Plain values; every field has a default.
@@ -69,6 +81,9 @@ struct Options {
   // target) test paths on the local file system directly, so the Env must
   // keep files at their paths.
   rocksdb::Env* env = nullptr;
+  // Called after each group commit that wrote, on the writing thread while
+  // later appends wait: keep it short. For metrics. Default: none.
+  std::function<void(const GroupCommitInfo&)> on_group_commit;
 };
 
 }  // namespace hotline::store

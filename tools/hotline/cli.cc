@@ -68,7 +68,7 @@ const std::vector<Subcommand>& Subcommands() {
       ApplyCommand(),  ShowCommand(),   HistoryCommand(), ReportCommand(),
       SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
       ImportCommand(), RebuildCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
-      StatsCommand()};
+      StatsCommand(),  ServeCommand(),  TokenCommand()};
   return *kAll;
 }
 

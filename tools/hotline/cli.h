@@ -77,6 +77,8 @@ Subcommand ImportCommand();
 Subcommand RebuildCommand();
 Subcommand SimulateCommand();
 Subcommand BackupCommand();
+Subcommand ServeCommand();
+Subcommand TokenCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.

@@ -5,28 +5,11 @@
 #include "absl/strings/numbers.h"
 #include "engine/monthly_report.h"
 #include "engine/report_html.h"
+#include "engine/report_trend.h"
 #include "tools/hotline/cli.h"
 
 namespace hotline::cli {
 namespace {
-
-// The months with appeals among the twelve up to `month`, oldest first, from
-// the maintained statistics.
-absl::StatusOr<std::vector<engine::MonthlyReport>> Trend(engine::Engine& engine,
-                                                         const std::string& month) {
-  auto last = engine::ParseMonth(month);
-  if (!last.ok()) return last.status();
-  std::vector<engine::MonthlyReport> out;
-  for (absl::CivilMonth m = *last - 11; m <= *last; ++m) {
-    auto report = engine.Report({absl::FormatCivilTime(m)});
-    if (!report.ok()) return report.status();
-    auto total = report->rows.find(engine::RowKey{engine::RowKind::kTotal, ""});
-    if (total != report->rows.end() && total->second[engine::kReceived] > 0) {
-      out.push_back(*std::move(report));
-    }
-  }
-  return out;
-}
 
 int Run(const Flags& flags) {
   const Subcommand& self = FindSubcommand("report");
@@ -63,7 +46,7 @@ int Run(const Flags& flags) {
   }
   std::string text;
   if (format == "html") {
-    auto trend = Trend(**engine, query.month);
+    auto trend = engine::ReportTrend(**engine, query.month);
     if (!trend.ok()) return Fail("report", trend.status());
     text = engine::ReportHtml(*report, *trend);
   } else {

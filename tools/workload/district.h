@@ -21,6 +21,7 @@ struct UnitSpec {
 const std::vector<UnitSpec>& DistrictUnits();
 
 struct CategorySpec {
+  const char* code;                // its Open311 service_code
   const char* name;
   int weight;                      // relative frequency
   std::vector<const char*> units;  // who handles it (ids of DistrictUnits)

@@ -183,6 +183,12 @@ class Simulator {
           !s.ok()) {
         return s;
       }
+      for (const CategorySpec& spec : DistrictCategories()) {
+        hotline::v1::Category* category = policy->add_categories();
+        category->set_code(spec.code);
+        category->set_name(spec.name);
+        category->set_description(spec.title);
+      }
       if (auto s = Execute(c); !s.ok()) return s.status();
     }
     return absl::OkStatus();
