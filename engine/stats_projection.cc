@@ -148,13 +148,13 @@ absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_na
   writes.push_back({store::Family::kProjections, kZoneKey, zone_name});
   pending->rows.clear();
   ++pending->batch;
-  return log_->WriteCheckpoint(StatsProjection::kCheckpoint, through, writes);
+  return log_->WriteCheckpoint(kCheckpoint, through, writes);
 }
 
 absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
   absl::MutexLock lock(&mu_);
   const bool writable = log_->options().mode == store::OpenMode::kReadWrite;
-  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(StatsProjection::kCheckpoint));
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
   HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> stored_zone,
                            log_->Get(store::Family::kProjections, kZoneKey));
   if (checkpoint > 0 && stored_zone.value_or("") != zone.name()) {
@@ -168,9 +168,13 @@ absl::Status StatsProjection::CatchUp(absl::TimeZone zone) {
   }
   const uint64_t head = log_->head().sequence;
   if (!writable) {
-    // Fold what the stored projection lacks into memory, once.
-    if (memory_position_ < checkpoint) {
+    // Fold what the stored projection lacks into memory, once. When a
+    // secondary's catch-up moved the stored checkpoint, the memory is
+    // folded again from there: part of it may be stored now, and counting
+    // it twice would overstate the month.
+    if (checkpoint != memory_base_ || memory_position_ < checkpoint) {
       memory_ = Pending();
+      memory_base_ = checkpoint;
       memory_position_ = checkpoint;
     }
     HOTLINE_RETURN_IF_ERROR(Fold(memory_position_, head, zone, &memory_, true));
@@ -194,7 +198,7 @@ absl::Status StatsProjection::FoldAndStore(uint64_t from, uint64_t head, absl::T
 
 absl::Status StatsProjection::ResetLocked() {
   HOTLINE_RETURN_IF_ERROR(log_->ClearFamily(store::Family::kProjections, "stats/"));
-  return log_->WriteCheckpoint(StatsProjection::kCheckpoint, 0, {});
+  return log_->WriteCheckpoint(kCheckpoint, 0, {});
 }
 
 absl::Status StatsProjection::Refold(absl::TimeZone zone) {
@@ -207,7 +211,7 @@ absl::Status StatsProjection::Refold(absl::TimeZone zone) {
 
 uint64_t StatsProjection::position() const {
   absl::MutexLock lock(&mu_);
-  const uint64_t checkpoint = log_->ReadCheckpoint(StatsProjection::kCheckpoint).value_or(0);
+  const uint64_t checkpoint = log_->ReadCheckpoint(kCheckpoint).value_or(0);
   return std::max(checkpoint, memory_position_);
 }
 
@@ -232,7 +236,7 @@ absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
 }
 
 absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone zone) const {
-  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(StatsProjection::kCheckpoint));
+  HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
   Pending fresh;
   HOTLINE_RETURN_IF_ERROR(Fold(0, checkpoint, zone, &fresh, false));
   std::map<std::string, Counters> expected;

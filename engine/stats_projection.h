@@ -106,7 +106,10 @@ class StatsProjection {
   store::EventLog* log_;
   const uint64_t batch_events_;
   mutable absl::Mutex mu_;
-  Pending memory_ ABSL_GUARDED_BY(mu_);   // read-only logs: folded, not stored
+  // Read-only and secondary logs: (memory_base_, memory_position_] folded,
+  // not stored, on top of the stored projection at checkpoint memory_base_.
+  Pending memory_ ABSL_GUARDED_BY(mu_);
+  uint64_t memory_base_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t memory_position_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
