@@ -60,7 +60,10 @@ void EngineHarness::Reopen() {
   engine::EngineOptions options;
   options.sync = false;
   options.backfill = backfill_;
-  options.clock = [this] { return now_; };
+  options.clock = [this] {
+    absl::MutexLock lock(&now_mu_);
+    return now_;
+  };
   if (adjust_) adjust_(options);
   auto engine = engine::Engine::Open(dir_.Sub("db"), options);
   ASSERT_TRUE(engine.ok()) << engine.status();
@@ -78,7 +81,7 @@ hotline::v1::Command EngineHarness::NewCommand(const std::string& ticket, absl::
 }
 
 void EngineHarness::PublishPolicy(const hotline::v1::Policy& policy) {
-  hotline::v1::Command c = NewCommand("", now_ - absl::Hours(1), Admin());
+  hotline::v1::Command c = NewCommand("", engine_->Now() - absl::Hours(1), Admin());
   *c.mutable_publish_policy()->mutable_policy() = policy;
   Must(c);
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
 #include "hotline/v1/commands.pb.h"
@@ -41,7 +42,12 @@ class EngineHarness {
 
   engine::Engine& engine() { return *engine_; }
   uint64_t head() const { return engine_->log().head().sequence; }
-  void set_now(absl::Time now) { now_ = now; }
+  // Moves the engine's clock; safe while engine threads read it (a
+  // service's timer loop).
+  void set_now(absl::Time now) {
+    absl::MutexLock lock(&now_mu_);
+    now_ = now;
+  }
   // The store's directory.
   std::string path() const { return dir_.Sub("db"); }
   // Closes the engine (to change its files behind its back) and opens it again.
@@ -96,7 +102,8 @@ class EngineHarness {
 
  private:
   TempDir dir_;
-  absl::Time now_;
+  absl::Mutex now_mu_;
+  absl::Time now_ ABSL_GUARDED_BY(now_mu_);
   bool backfill_;
   AdjustOptions adjust_;
   int next_id_ = 0;

@@ -40,6 +40,7 @@ class ServiceTest : public ::testing::Test {
     options.grpc_address = "127.0.0.1:0";
     options.http_address = "127.0.0.1:0";
     options.tokens_path = tokens_path_;
+    options.timers_every = absl::Milliseconds(100);
     auto started = server::HotlineServer::Start(&h_.engine(), &metrics_, options);
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = *std::move(started);
@@ -229,6 +230,20 @@ TEST_F(ServiceTest, ATokenAddedToTheFileWorksAfterAReload) {
   EXPECT_EQ(GetTicketCode(late, "x"), grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_TRUE(server_->ReloadTokens().ok());
   EXPECT_EQ(GetTicketCode(late, "x"), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServiceTest, TheServiceFiresDueTimersItself) {
+  ReceiveAndDispatch("T1", "U01");
+  h_.set_now(h_.engine().Now() + absl::Hours(24 * 3));  // past the accept deadline
+  bool missed = false;
+  for (int i = 0; i < 100 && !missed; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    auto history = h_.engine().History("T1");
+    ASSERT_TRUE(history.ok());
+    missed = history->back().event().has_deadline_missed();
+  }
+  EXPECT_TRUE(missed) << "no DeadlineMissed within 5 s of the deadline passing";
+  EXPECT_THAT(metrics_.Render(), HasSubstr("hotline_timer_firings_total 1\n"));
 }
 
 TEST(ServeOptionsTest, ANonLoopbackAddressNeedsTls) {

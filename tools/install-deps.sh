@@ -10,6 +10,11 @@ packages=(
   tzdata
   clang-16 libclang-rt-16-dev  # fuzzing (tools/fuzz.sh); older clangs fail on libstdc++ 12
   time  # /usr/bin/time -v: peak memory in bench/run.sh
+  # hotline serve: gRPC and cpp-httplib (with the libraries its .pc names)
+  libgrpc++-dev protobuf-compiler-grpc libcpp-httplib-dev pkg-config
+  zlib1g-dev libbrotli-dev
+  # the service's tests: real clients (Python gRPC, curl) and a real browser
+  python3 python3-grpcio python3-protobuf curl openssl chromium-headless-shell
 )
 
 missing=()
