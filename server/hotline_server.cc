@@ -133,6 +133,9 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(engine::Engi
   builder.RegisterService(server->grpc_service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  grpc::ResourceQuota quota("hotline-serve");
+  quota.SetMaxThreads(options.max_grpc_threads);
+  builder.SetResourceQuota(quota);
   server->grpc_ = builder.BuildAndStart();
   if (server->grpc_ == nullptr || server->grpc_port_ == 0) {
     return absl::UnavailableError(absl::StrCat(

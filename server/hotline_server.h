@@ -43,6 +43,10 @@ struct ServeOptions {
   absl::Duration timers_every = absl::Minutes(1);
   // Largest gRPC message taken or given.
   int max_message_bytes = 4 << 20;
+  // Threads serving gRPC calls at most (each Subscribe holds one while it
+  // lasts); calls beyond are refused with RESOURCE_EXHAUSTED, so a flood of
+  // streams cannot exhaust the machine.
+  int max_grpc_threads = 256;
 };
 
 // True when HOST of "HOST:PORT" is a loopback address (127.0.0.0/8, ::1,
