@@ -1,5 +1,8 @@
 // hotline token add: a new principal for `hotline serve`.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -39,8 +42,12 @@ int Run(const Flags& flags) {
   }
   absl::StatusOr<std::string> token = server::NewToken();
   if (!token.ok()) return Fail("token", token.status());
-  std::FILE* file = std::fopen(path.c_str(), "a");
+  // Owner-only, like any credential store: the hashes grant nothing, but
+  // the file says who may act as whom.
+  const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  std::FILE* file = fd < 0 ? nullptr : fdopen(fd, "a");
   if (file == nullptr) {
+    if (fd >= 0) close(fd);
     return Fail("token", absl::NotFoundError(absl::StrCat(path, ": cannot be opened to append")));
   }
   const std::string line = server::PrincipalLine(principal, *token) + "\n";
