@@ -13,7 +13,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-import hotline_server as hs
+import http_fixture as hs
 
 CHROMIUM = "/usr/bin/chromium-headless-shell"
 
@@ -78,7 +78,7 @@ class DashboardTest(unittest.TestCase):
 
         def seed(hotline):
             # The dashboard needs no token, but serve needs a tokens file.
-            hotline.token("audit", "AUDITOR")
+            hotline.add_token("audit", "AUDITOR")
             hotline.apply(hs.directory_commands(days_ago - datetime.timedelta(hours=3)) + [
                 # URGENT: sign within 1 working hour, reply within 1 working day. Six
                 # days hold at least four weekdays, so both deadlines have passed.

@@ -12,7 +12,7 @@ import time
 import urllib.parse
 import unittest
 
-import hotline_server as hs
+import http_fixture as hs
 
 BASE = "/open311/v2"
 NAMES = {c["code"]: c["name"] for c in hs.CATEGORIES}
@@ -107,8 +107,8 @@ class Open311Test(unittest.TestCase):
         cls.dispatched_at = t0 - datetime.timedelta(minutes=90)
 
         def seed(hotline):
-            cls.operator = hotline.token("li", "OPERATOR")
-            cls.dispatcher = hotline.token("zhao", "DISPATCHER")
+            cls.operator = hotline.add_token("li", "OPERATOR")
+            cls.dispatcher = hotline.add_token("zhao", "DISPATCHER")
             hotline.apply(hs.directory_commands(t0 - datetime.timedelta(hours=3)) + [
                 # Dispatched: the request whose agency and expected time are known.
                 hs.command("s1", "T-SEED-1", cls.received_at, hs.OPERATOR,

@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 import unittest
@@ -62,7 +61,7 @@ class ServiceTest(RpcTestCase):
         tokens = {attr: cls.service.add_token(pid, role, unit)
                   for attr, pid, role, unit in PRINCIPALS}
         cls.service.start()
-        cls.channel = cls.service.channel()
+        cls.channel = hc.channel(cls.service)
         for attr, token in tokens.items():
             setattr(cls, attr, hc.Client(PB, cls.channel, token))
         # A fresh store has no units; dispatches need them.
@@ -258,6 +257,23 @@ class ServiceTest(RpcTestCase):
                 self.assertCode(grpc.StatusCode.PERMISSION_DENIED,
                                 client.report, current_month())
 
+    def test_a_token_added_while_serving_works_after_sighup(self):
+        token = self.service.add_token(hc.unique("late"), "DISPATCHER")
+        late = hc.Client(PB, self.channel, token)
+        ticket_id = self.received_ticket()
+        self.assertCode(grpc.StatusCode.UNAUTHENTICATED, late.get_ticket, ticket_id)
+        self.service.reload()
+        # The server re-reads the file on its signal thread: poll briefly.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.assertEqual(late.get_ticket(ticket_id).ticket_id, ticket_id)
+                break
+            except grpc.RpcError as e:
+                if (e.code() != grpc.StatusCode.UNAUTHENTICATED
+                        or time.monotonic() > deadline):
+                    raise
+
     def test_report_for_the_current_month(self):
         self.received_ticket()
         month = current_month()
@@ -322,7 +338,7 @@ class TlsTest(RpcTestCase):
                 client.receive(ticket_id)
                 self.assertEqual(client.get_ticket(ticket_id).state,
                                  PB.enums.TicketStatus.RECEIVED)
-            with service.channel() as plaintext:
+            with hc.channel(service) as plaintext:
                 self.assertCode(grpc.StatusCode.UNAVAILABLE,
                                 hc.Client(PB, plaintext, token).get_ticket,
                                 ticket_id)
@@ -409,11 +425,11 @@ def self_signed_certificate(directory):
 
 def main():
     global HOTLINE, PB
-    args, unittest_args = hc.argument_parser(__doc__).parse_known_args()
+    args, unittest_args = hc.parse_args(__doc__, proto_dir=True)
     HOTLINE = args.hotline
     with hc.stubs(args.proto_dir) as pb:
         PB = pb
-        unittest.main(argv=[sys.argv[0], *unittest_args])
+        hc.run_tests(unittest_args)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ def measure(service, token, stubs_dir, clients, seconds):
 
 
 def main():
-    parser = hc.argument_parser(__doc__)
+    parser = hc.argument_parser(__doc__, proto_dir=True)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()

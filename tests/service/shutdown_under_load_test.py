@@ -10,7 +10,6 @@ ticket whose receive was answered OK must be there.
 """
 
 import concurrent.futures
-import sys
 import threading
 import time
 import unittest
@@ -35,7 +34,7 @@ class Submitter(threading.Thread):
 
     def __init__(self, service, token, number, terminated, stop):
         super().__init__(daemon=True)
-        self.channel = service.channel()
+        self.channel = hc.channel(service)
         self.client = hc.Client(PB, self.channel, token)
         self.number = number
         self.terminated = terminated
@@ -78,7 +77,7 @@ class ShutdownUnderLoadTest(unittest.TestCase):
                                "no command was acknowledged before SIGTERM")
 
             service.start()
-            with service.channel() as channel:
+            with hc.channel(service) as channel:
                 missing = missing_tickets(hc.Client(PB, channel, token),
                                           acknowledged)
             service.stop()
@@ -125,11 +124,11 @@ def missing_tickets(client, ticket_ids):
 
 def main():
     global HOTLINE, PB
-    args, unittest_args = hc.argument_parser(__doc__).parse_known_args()
+    args, unittest_args = hc.parse_args(__doc__, proto_dir=True)
     HOTLINE = args.hotline
     with hc.stubs(args.proto_dir) as pb:
         PB = pb
-        unittest.main(argv=[sys.argv[0], *unittest_args])
+        hc.run_tests(unittest_args)
 
 
 if __name__ == "__main__":
