@@ -120,6 +120,11 @@ grpc::Status GrpcService::Subscribe(grpc::ServerContext* call,
     if (!next.ok()) return ToGrpc(next.status());
     if (!writer->Write(*next)) break;  // the client went away
   }
+  // A client that cancelled sees its own cancellation; one cut off by a
+  // shutdown is told to come back (and resume after its last sequence).
+  if (context_.stopping->load()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
+  }
   return grpc::Status(grpc::StatusCode::CANCELLED, "the subscription ended");
 }
 

@@ -38,8 +38,8 @@ class ServiceMetrics {
  public:
   ServiceMetrics();
 
-  // A command executed (by gRPC, Open311 or an access record) with its
-  // outcome and how long Engine::Execute took.
+  // A command executed for a caller (gRPC Execute, an Open311 POST) with
+  // its outcome and how long Engine::Execute took.
   void CommandDone(absl::StatusCode code, absl::Duration latency);
   // A group commit of the store (EngineOptions::on_group_commit).
   void GroupCommitted(size_t appends, absl::Duration write_time, bool synced);
