@@ -7,6 +7,7 @@ line, and SIGTERM answered by exit 0. Only the standard library.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -34,14 +35,21 @@ def argument_parser(description, proto_dir=False):
     return parser
 
 
-def parse_args(description, proto_dir=False):
-    """The parsed options, and the rest for unittest."""
-    return argument_parser(description, proto_dir).parse_known_args()
+def main(description, namespace, stubs=None):
+    """The main of every test script here: its options, then unittest.
 
-
-def run_tests(unittest_args):
-    """unittest.main over the __main__ module with the leftover arguments."""
-    unittest.main(module="__main__", argv=[sys.argv[0], *unittest_args])
+    namespace is the script's globals(): HOTLINE becomes --hotline's value.
+    With stubs (hotline_client.stubs) the script also takes --proto-dir, and
+    PB holds the stubs generated from it while the tests run. The arguments
+    left over go to unittest (-v, -k PATTERN, test names).
+    """
+    parser = argument_parser(description, proto_dir=stubs is not None)
+    args, unittest_args = parser.parse_known_args()
+    namespace["HOTLINE"] = args.hotline
+    with contextlib.ExitStack() as cleanup:
+        if stubs is not None:
+            namespace["PB"] = cleanup.enter_context(stubs(args.proto_dir))
+        unittest.main(module="__main__", argv=[sys.argv[0], *unittest_args])
 
 
 class Service:
@@ -174,5 +182,3 @@ class Service:
         """Kills a server left running (a test failed), removes the files."""
         self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
-
-

@@ -9,11 +9,17 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import unittest
 import urllib.parse
 
-import http_fixture as hs
+# serve_fixture.py, which http_fixture builds on, is shared with tests/service/.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import http_fixture as hs  # noqa: E402 (needs the path above)
+import serve_fixture  # noqa: E402
+
+HOTLINE = None  # the binary under test, set by serve_fixture.main()
 
 CHROMIUM = "/usr/bin/chromium-headless-shell"
 
@@ -98,7 +104,7 @@ class DashboardTest(unittest.TestCase):
                            {"answerDirectly": {"answer": "已告知市民处理进展。"}}),
             ])
 
-        cls.hotline = hs.start(cls, seed)
+        cls.hotline = hs.start(cls, HOTLINE, seed)
         cls.origin = urllib.parse.urlsplit(cls.hotline.base).netloc
 
     def chromium(self, *flags, url=None):
@@ -174,4 +180,4 @@ class DashboardTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    hs.main()
+    serve_fixture.main(__doc__, globals())

@@ -1,4 +1,4 @@
-"""Shared fixture of the HTTP tests: a seeded store, tokens and a running `hotline serve`.
+"""What the HTTP tests add to serve_fixture: the seed commands, curl, setUpClass's serve.
 
 The tests drive the real binary as a child process, so what they check is what an
 Open311 client or a browser sees. The scripts that import this module run as
@@ -7,26 +7,15 @@ Open311 client or a browser sees. The scripts that import this module run as
 
 import datetime
 import json
-import os
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import serve_fixture  # noqa: E402
+import serve_fixture  # on sys.path: the test scripts put tests/ there
 
 CURL = "/usr/bin/curl"
-HOTLINE = None  # the binary under test, set by main()
 
 # Business time of the hotline: the policy's default zone, Asia/Shanghai, which
 # has no daylight saving time, so a fixed offset is exact.
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-def main():
-    """Takes --hotline PATH off the command line and runs the __main__ module's tests."""
-    global HOTLINE
-    args, rest = serve_fixture.parse_args(__doc__)
-    HOTLINE = os.path.abspath(args.hotline)
-    serve_fixture.run_tests(rest)
 
 
 def rfc3339(t):
@@ -103,9 +92,6 @@ def curl(url, form=None):
 class Hotline(serve_fixture.Service):
     """The shared serve fixture, with the HTTP side's URL and curl calls."""
 
-    def __init__(self):
-        super().__init__(HOTLINE)
-
     @property
     def base(self):
         """http://host:port of the HTTP side, once started."""
@@ -118,11 +104,11 @@ class Hotline(serve_fixture.Service):
         return curl(self.base + path, form)
 
 
-def start(test_class, seed):
-    """For setUpClass: seeds a new store with seed(hotline), serves it, and registers
-    the cleanups (stop serve with SIGTERM and exit 0, then remove the directory)
-    even if a step fails."""
-    hotline = Hotline()
+def start(test_class, binary, seed):
+    """For setUpClass: seeds a new store with seed(hotline), serves it with the
+    binary, and registers the cleanups (stop serve with SIGTERM and exit 0, then
+    remove the directory) even if a step fails."""
+    hotline = Hotline(binary)
     test_class.addClassCleanup(hotline.close)
     seed(hotline)
     hotline.start()

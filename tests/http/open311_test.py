@@ -7,12 +7,19 @@ The GeoReport v2 rules quoted below are from http://wiki.open311.org/GeoReport_v
 
 import datetime
 import json
+import os
 import re
+import sys
 import time
 import urllib.parse
 import unittest
 
-import http_fixture as hs
+# serve_fixture.py, which http_fixture builds on, is shared with tests/service/.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import http_fixture as hs  # noqa: E402 (needs the path above)
+import serve_fixture  # noqa: E402
+
+HOTLINE = None  # the binary under test, set by serve_fixture.main()
 
 BASE = "/open311/v2"
 NAMES = {c["code"]: c["name"] for c in hs.CATEGORIES}
@@ -125,7 +132,7 @@ class Open311Test(unittest.TestCase):
                            {"answerDirectly": {"answer": "已告知市民夜间施工许可情况。"}}),
             ])
 
-        cls.hotline = hs.start(cls, seed)
+        cls.hotline = hs.start(cls, HOTLINE, seed)
 
     # --- helpers -------------------------------------------------------------------
 
@@ -406,4 +413,4 @@ class Open311Test(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    hs.main()
+    serve_fixture.main(__doc__, globals())

@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import subprocess
+import sys
 import threading
 import time
 import unittest
@@ -21,7 +22,12 @@ import grpc
 
 import hotline_client as hc
 
-# Set by main(): the binary under test and the generated stubs.
+# serve_fixture.py is shared with tests/http/, so it sits in tests/.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import serve_fixture  # noqa: E402 (needs the path above)
+
+# Set by serve_fixture.main(): the binary under test and the generated stubs.
 HOTLINE = None
 PB = None
 
@@ -55,7 +61,7 @@ class ServiceTest(RpcTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.service = hc.Service(HOTLINE)
+        cls.service = serve_fixture.Service(HOTLINE)
         # Runs even when setUpClass fails, which tearDownClass does not.
         cls.addClassCleanup(cls.service.close)
         tokens = {attr: cls.service.add_token(pid, role, unit)
@@ -322,7 +328,7 @@ class ServiceTest(RpcTestCase):
 class TlsTest(RpcTestCase):
 
     def test_tls_serves_a_secure_channel_and_refuses_plaintext(self):
-        with hc.Service(HOTLINE) as service:
+        with serve_fixture.Service(HOTLINE) as service:
             cert, key = self_signed_certificate(service.dir)
             service.serve_args = ["--tls-cert", cert, "--tls-key", key]
             token = service.add_token("op-tls", "OPERATOR")
@@ -348,7 +354,7 @@ class TlsTest(RpcTestCase):
 class ListenTest(unittest.TestCase):
 
     def test_non_loopback_listen_without_tls_is_refused(self):
-        with hc.Service(HOTLINE) as service:
+        with serve_fixture.Service(HOTLINE) as service:
             # A valid tokens file, so that only the missing TLS is wrong.
             service.add_token("op-1", "OPERATOR")
             try:
@@ -423,14 +429,5 @@ def self_signed_certificate(directory):
     return cert, key
 
 
-def main():
-    global HOTLINE, PB
-    args, unittest_args = hc.parse_args(__doc__, proto_dir=True)
-    HOTLINE = args.hotline
-    with hc.stubs(args.proto_dir) as pb:
-        PB = pb
-        hc.run_tests(unittest_args)
-
-
 if __name__ == "__main__":
-    main()
+    serve_fixture.main(__doc__, globals(), stubs=hc.stubs)

@@ -13,11 +13,18 @@ Python's global interpreter lock does not cap the load the clients make.
 """
 
 import multiprocessing
+import os
+import sys
 import time
 
 import grpc
 
 import hotline_client as hc
+
+# serve_fixture.py is shared with tests/http/, so it sits in tests/.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import serve_fixture  # noqa: E402 (needs the path above)
 
 
 def client_process(address, token, stubs_dir, number, seconds, start, results):
@@ -63,11 +70,12 @@ def measure(service, token, stubs_dir, clients, seconds):
 
 
 def main():
-    parser = hc.argument_parser(__doc__, proto_dir=True)
+    parser = serve_fixture.argument_parser(__doc__, proto_dir=True)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args()
-    with hc.stubs(args.proto_dir) as pb, hc.Service(args.hotline) as service:
+    with hc.stubs(args.proto_dir) as pb, \
+            serve_fixture.Service(args.hotline) as service:
         token = service.add_token("op-bench", "OPERATOR")
         service.start()
         acknowledged, failed, elapsed = measure(

@@ -13,7 +13,6 @@ import contextlib
 import glob
 import importlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,16 +22,6 @@ import uuid
 
 import grpc
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from serve_fixture import (Service, argument_parser, parse_args,  # noqa: E402,F401 (re-exported)
-                           run_tests)
-
-
-def channel(service):
-    """A plaintext channel to the service's gRPC port."""
-    return grpc.insecure_channel(service.grpc_address)
-
-_PORTS_LINE = re.compile(r"^hotline serve: grpc (\S+:\d+) http (\S+:\d+)$")
 _STUB_MODULES = ("commands", "common", "enums", "events", "report", "service",
                  "state")
 
@@ -80,6 +69,11 @@ def stubs(proto_dir):
 
 def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def channel(service):
+    """A plaintext channel to a serve_fixture.Service's gRPC port."""
+    return grpc.insecure_channel(service.grpc_address)
 
 
 class Client:

@@ -10,6 +10,8 @@ ticket whose receive was answered OK must be there.
 """
 
 import concurrent.futures
+import os
+import sys
 import threading
 import time
 import unittest
@@ -18,7 +20,12 @@ import grpc
 
 import hotline_client as hc
 
-# Set by main(): the binary under test and the generated stubs.
+# serve_fixture.py is shared with tests/http/, so it sits in tests/.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import serve_fixture  # noqa: E402 (needs the path above)
+
+# Set by serve_fixture.main(): the binary under test and the generated stubs.
 HOTLINE = None
 PB = None
 
@@ -68,7 +75,7 @@ class Submitter(threading.Thread):
 class ShutdownUnderLoadTest(unittest.TestCase):
 
     def test_nothing_acknowledged_is_lost(self):
-        with hc.Service(HOTLINE) as service:
+        with serve_fixture.Service(HOTLINE) as service:
             token = service.add_token("op-load", "OPERATOR")
             service.start()
             acknowledged, before_sigterm = self._load_and_terminate(
@@ -122,14 +129,5 @@ def missing_tickets(client, ticket_ids):
                 if not ok]
 
 
-def main():
-    global HOTLINE, PB
-    args, unittest_args = hc.parse_args(__doc__, proto_dir=True)
-    HOTLINE = args.hotline
-    with hc.stubs(args.proto_dir) as pb:
-        PB = pb
-        hc.run_tests(unittest_args)
-
-
 if __name__ == "__main__":
-    main()
+    serve_fixture.main(__doc__, globals(), stubs=hc.stubs)
