@@ -45,6 +45,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "store/merkle.h"
 #include "store/options.h"
 #include "store/record.h"
 
@@ -243,6 +244,22 @@ class EventLog {
   // moves head() forward. Other modes: does nothing and returns OK.
   absl::Status CatchUp();
 
+  // ---- The Merkle tree (RFC 9162) over the records' chain hashes ----------
+  // Leaf i is record i + 1; the tree of size N covers records 1..N. Read it
+  // through store/transparency.h.
+
+  // Records the stored tree covers: the head, unless the store was written
+  // without the tree (Options::merkle_tree) and not opened read-write with
+  // it since.
+  absl::StatusOr<uint64_t> TreeSize() const;
+  // The stored hash of the perfect subtree of 2^level leaves starting at
+  // leaf index * 2^level; NOT_FOUND when it is not stored (yet), DATA_LOSS
+  // when it is not 32 bytes.
+  absl::StatusOr<std::string> TreeNode(int level, uint64_t index) const;
+  // The 16 hex digits drawn for this log at its creation; empty for a log
+  // made before log ids that was not opened read-write since.
+  absl::StatusOr<std::string> LogId() const;
+
   // Walks the whole log and checks, for every record: the key is the next
   // gapless sequence, the record's own sequence matches, prev_hash is the
   // previous record's hash, the hash is SHA-256 of the record, the stream
@@ -276,6 +293,10 @@ class EventLog {
            std::vector<rocksdb::ColumnFamilyHandle*> handles);
 
   absl::Status LoadHead();
+  // Read-write opening: draws the log id if missing, and builds or extends
+  // the stored tree up to the head (a store written without it), then loads
+  // the writer's frontier.
+  absl::Status PrepareTree();
   // True when neither the unused default family nor the events hold a key.
   absl::StatusOr<bool> IsEmptyDatabase() const;
   // FAILED_PRECONDITION unless kReadWrite; the sticky write error if any.
@@ -317,6 +338,9 @@ class EventLog {
   // Stream versions as of the head, touched only by the group leader (one
   // thread at a time, ordered by mu_ hand-offs). Not a source of truth.
   absl::flat_hash_map<std::string, uint64_t> stream_cache_;
+  // The right edge of the Merkle tree at the head, kept by the group leader
+  // like stream_cache_ (Options::merkle_tree).
+  merkle::Frontier frontier_;
 
   mutable absl::Mutex mu_;
   // Appends waiting to be committed; the front one leads the next group.

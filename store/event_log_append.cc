@@ -124,6 +124,8 @@ absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
 
 void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   Head head = this->head();
+  // Advanced on a copy: kept only if the group's write succeeds.
+  merkle::Frontier frontier = options_.merkle_tree ? frontier_ : merkle::Frontier();
   rocksdb::WriteBatch batch;
   // Stream versions and command ids as they stand after the earlier appends
   // of this group.
@@ -187,6 +189,11 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
       std::string value = EncodeRecord(head.hash, head.sequence, req.stream_id,
                                        version, req.command_id, payload);
       head.hash = std::string(StoredHash(value));
+      if (options_.merkle_tree) {
+        for (const merkle::Node& node : frontier.Append(merkle::LeafHash(head.hash))) {
+          batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+        }
+      }
       const std::string key = SequenceKey(head.sequence);
       batch.Put(events_, key, value);
       batch.Put(streams_, StreamKey(req.stream_id, version), key);
@@ -209,6 +216,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   std::string head_value = SequenceKey(head.sequence);
   head_value.append(head.hash);
   batch.Put(meta_, kMetaHeadKey, head_value);
+  if (options_.merkle_tree) batch.Put(meta_, kMetaTreeSizeKey, SequenceKey(head.sequence));
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   // On failure, whether the batch reached the disk is unknown, so the
@@ -231,6 +239,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
     stream_cache_.clear();
   }
   for (auto& [stream, version] : versions) stream_cache_[stream] = version;
+  if (options_.merkle_tree) frontier_ = std::move(frontier);
   absl::MutexLock lock(&mu_);
   head_ = std::move(head);
 }

@@ -163,6 +163,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
         kFormatVersion, ")"));
   }
   HOTLINE_RETURN_IF_ERROR(log->LoadHead());
+  if (options.mode == OpenMode::kReadWrite) HOTLINE_RETURN_IF_ERROR(log->PrepareTree());
   return log;
 }
 

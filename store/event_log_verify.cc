@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
@@ -11,6 +12,7 @@
 #include "store/chain_checker.h"
 #include "store/event_log.h"
 #include "store/keys.h"
+#include "store/merkle.h"
 #include "store/rocks_status.h"
 #include "store/status_macros.h"
 
@@ -37,6 +39,39 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
   } run;
   uint64_t runs = 0;
   absl::Status status;
+  // The Merkle tree, rebuilt from the records' hashes and compared node for
+  // node with the stored one as far as it reaches. Each level's nodes come
+  // in index order, so one iterator per level reads them sequentially.
+  uint64_t tree_size = 0;
+  {
+    std::string value;
+    const rocksdb::Status s = db_->Get(ro, meta_, kMetaTreeSizeKey, &value);
+    if (s.ok() && value.size() == 8) tree_size = DecodeFixed64BE(value.data());
+    if (!s.IsNotFound()) status = FromRocks(s, "reading the tree size");
+  }
+  merkle::Frontier tree;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> tree_levels(64);
+  auto check_tree = [&](const Record& record) -> bool {
+    if (record.sequence > tree_size) return true;
+    for (const merkle::Node& node : tree.Append(merkle::LeafHash(record.hash))) {
+      std::unique_ptr<rocksdb::Iterator>& it = tree_levels[node.level];
+      const std::string key = TreeNodeKey(node.level, node.index);
+      if (it == nullptr) {
+        it.reset(db_->NewIterator(ro, meta_));
+        it->Seek(key);
+      }
+      if (!it->Valid() || it->key() != key || it->value() != node.hash) {
+        status = FromRocks(it->status(), "reading the Merkle tree");
+        if (status.ok()) {
+          fault(record.sequence, absl::StrCat("Merkle tree node (", node.level, ", ", node.index,
+                                              ") is missing or differs from the records' hashes"));
+        }
+        return false;
+      }
+      it->Next();
+    }
+    return true;
+  };
   auto end_run = [&]() -> bool {
     if (run.command_id.empty()) return true;
     ++runs;
@@ -77,6 +112,7 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
         fault(expected, *std::move(wrong));
         break;
       }
+      if (!check_tree(record)) break;
       rocksdb::Status s = db_->Get(ro, streams_,
                                    StreamKey(record.stream_id, record.stream_version), &index_value);
       if (s.IsNotFound() || (s.ok() && index_value != it->key().ToString())) {
@@ -129,6 +165,10 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
                                          report.records, " records)"));
     }
     status = s.IsNotFound() ? absl::OkStatus() : FromRocks(s, "reading the head");
+  }
+  if (status.ok() && report.ok() && tree_size > report.records) {
+    fault(report.records + 1, absl::StrCat("the Merkle tree claims ", tree_size,
+                                           " records; the log has ", report.records));
   }
   ReleaseSnapshot(snapshot);
   HOTLINE_RETURN_IF_ERROR(status);

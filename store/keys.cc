@@ -1,5 +1,8 @@
 #include "store/keys.h"
 
+#include "absl/strings/str_cat.h"
+#include "store/merkle.h"
+
 namespace hotline::store {
 
 void PutFixed64BE(std::string* out, uint64_t v) {
@@ -52,6 +55,10 @@ std::string CommandValue(uint64_t first_sequence, uint32_t count) {
   PutFixed64BE(&value, first_sequence);
   PutFixed32BE(&value, count);
   return value;
+}
+
+std::string TreeNodeKey(int level, uint64_t index) {
+  return absl::StrCat(kMetaTreeNodePrefix, merkle::NodeKey(level, index));
 }
 
 }  // namespace hotline::store

@@ -25,6 +25,15 @@ inline constexpr char kMetaHeadKey[] = "head";
 // meta: "checkpoint/" + projection name -> last applied sequence BE64.
 inline constexpr char kMetaCheckpointPrefix[] = "checkpoint/";
 inline constexpr char kFormatVersion[] = "1";
+// meta: "log_id" -> 16 hex digits drawn when the log was created (or first
+// opened read-write by a version that draws one): the default origin of its
+// checkpoints.
+inline constexpr char kMetaLogIdKey[] = "log_id";
+// meta: "tree" -> leaves of the Merkle tree stored (BE64), equal to the head
+// once the tree is maintained; "tree/" + merkle::NodeKey(level, index) -> the
+// 32-byte hash of that perfect subtree (RFC 9162 over the records' hashes).
+inline constexpr char kMetaTreeSizeKey[] = "tree";
+inline constexpr char kMetaTreeNodePrefix[] = "tree/";
 
 // Appends `v` as 8 bytes big-endian.
 void PutFixed64BE(std::string* out, uint64_t v);
@@ -41,6 +50,9 @@ std::string SequenceKey(uint64_t sequence);
 // ids never contain 0x00, so one stream's keys are contiguous and ordered by
 // version.
 std::string StreamKey(absl::string_view stream_id, uint64_t version);
+
+// meta: the key of the Merkle tree node (level, index).
+std::string TreeNodeKey(int level, uint64_t index);
 
 // commands: the value stored for an applied command id.
 std::string CommandValue(uint64_t first_sequence, uint32_t count);

@@ -81,6 +81,11 @@ struct Options {
   // target) test paths on the local file system directly, so the Env must
   // keep files at their paths.
   rocksdb::Env* env = nullptr;
+  // Maintain the Merkle tree over the records (RFC 9162; see
+  // store/transparency.h) in the same write as each append: two hashes and
+  // about two small keys per record. Off only to measure its cost; a store
+  // written without it gets its tree when next opened read-write with it.
+  bool merkle_tree = true;
   // Called after each group commit that wrote, on the writing thread while
   // later appends wait: keep it short. For metrics. Default: none.
   std::function<void(const GroupCommitInfo&)> on_group_commit;

@@ -1,0 +1,102 @@
+// EventLog's Merkle tree: reading its stored nodes, and building it for a
+// store written before it (or without it) when opened read-write.
+
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "store/event_log.h"
+#include "store/keys.h"
+#include "store/rocks_status.h"
+#include "store/status_macros.h"
+
+namespace hotline::store {
+namespace {
+
+// Nodes written per batch while building a tree for an existing log: bounds
+// the batch's memory whatever the log's size.
+constexpr size_t kBuildBatchNodes = 1 << 16;
+
+}  // namespace
+
+absl::StatusOr<uint64_t> EventLog::TreeSize() const {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaTreeSizeKey, &value);
+  if (s.IsNotFound()) return 0;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading the tree size"));
+  if (value.size() != 8) return absl::DataLossError("the stored tree size is malformed");
+  return DecodeFixed64BE(value.data());
+}
+
+absl::StatusOr<std::string> EventLog::TreeNode(int level, uint64_t index) const {
+  std::string value;
+  const rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), meta_, TreeNodeKey(level, index), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("tree node (", level, ", ", index, ") is not stored"));
+  }
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading a tree node"));
+  if (value.size() != kHashBytes) {
+    return absl::DataLossError(absl::StrCat("tree node (", level, ", ", index, ") is malformed"));
+  }
+  return value;
+}
+
+absl::StatusOr<std::string> EventLog::LogId() const {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaLogIdKey, &value);
+  if (s.IsNotFound()) return std::string();
+  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading the log id"));
+  return value;
+}
+
+absl::Status EventLog::PrepareTree() {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  HOTLINE_ASSIGN_OR_RETURN(std::string log_id, LogId());
+  if (log_id.empty()) {
+    unsigned char bytes[8];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+      return absl::InternalError("OpenSSL's random generator failed drawing the log id");
+    }
+    log_id = absl::BytesToHexString(
+        absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+    HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Put(wo, meta_, kMetaLogIdKey, log_id),
+                                       "writing the log id"));
+  }
+  if (!options_.merkle_tree) return absl::OkStatus();
+  HOTLINE_ASSIGN_OR_RETURN(const uint64_t stored, TreeSize());
+  const uint64_t head = this->head().sequence;
+  if (stored > head) {
+    return absl::DataLossError(
+        absl::StrCat("the Merkle tree covers ", stored, " records but the log has ", head));
+  }
+  const merkle::NodeReader read = [this](int level, uint64_t index) {
+    return TreeNode(level, index);
+  };
+  HOTLINE_ASSIGN_OR_RETURN(merkle::Frontier frontier, merkle::Frontier::Load(stored, read));
+  // A log written without the tree: its records' hashes, in order, extend
+  // it, a bounded batch at a time (each batch also moves the stored size, so
+  // an interrupted build resumes where it stopped).
+  rocksdb::WriteBatch batch;
+  auto flush = [&]() -> absl::Status {
+    batch.Put(meta_, kMetaTreeSizeKey, SequenceKey(frontier.size()));
+    HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Write(wo, &batch), "building the Merkle tree"));
+    batch.Clear();
+    return absl::OkStatus();
+  };
+  if (stored < head) {
+    HOTLINE_RETURN_IF_ERROR(Scan(stored + 1, head, [&](const Record& record) -> absl::Status {
+      for (const merkle::Node& node : frontier.Append(merkle::LeafHash(record.hash))) {
+        batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+      }
+      return batch.Count() >= kBuildBatchNodes ? flush() : absl::OkStatus();
+    }));
+    HOTLINE_RETURN_IF_ERROR(flush());
+  }
+  frontier_ = std::move(frontier);
+  return absl::OkStatus();
+}
+
+}  // namespace hotline::store
