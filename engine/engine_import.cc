@@ -7,26 +7,11 @@
 #include "engine/directory.h"
 #include "engine/engine.h"
 #include "engine/export_format.h"
+#include "engine/event_codec.h"
 #include "store/chain_checker.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
-namespace {
-
-// The store payload of an exported event: the envelope without the
-// positional fields the store keeps itself. Canonical serialization (the
-// schema has no maps) reproduces the bytes that were hashed.
-std::string StorePayload(hotline::v1::EventEnvelope envelope) {
-  envelope.clear_sequence();
-  envelope.clear_stream_id();
-  envelope.clear_stream_version();
-  envelope.clear_command_id();
-  envelope.clear_prev_hash();
-  envelope.clear_hash();
-  return envelope.SerializeAsString();
-}
-
-}  // namespace
 
 absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Options& limits) {
   store::ChainChecker chain;

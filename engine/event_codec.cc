@@ -18,4 +18,20 @@ absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope
   return absl::OkStatus();
 }
 
+std::string StorePayload(hotline::v1::EventEnvelope envelope) {
+  envelope.clear_sequence();
+  envelope.clear_stream_id();
+  envelope.clear_stream_version();
+  envelope.clear_command_id();
+  envelope.clear_prev_hash();
+  envelope.clear_hash();
+  return envelope.SerializeAsString();
+}
+
+std::string ChainHashOf(const hotline::v1::EventEnvelope& e) {
+  return std::string(store::StoredHash(store::EncodeRecord(
+      e.prev_hash(), e.sequence(), e.stream_id(), e.stream_version(), e.command_id(),
+      StorePayload(e))));
+}
+
 }  // namespace hotline::engine

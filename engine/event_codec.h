@@ -6,6 +6,8 @@
 // recorded_at, actor, schema_version, event); the positional fields come
 // from the record itself.
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "hotline/v1/events.pb.h"
 #include "store/record.h"
@@ -19,6 +21,16 @@ inline constexpr int kSchemaVersion = 1;
 // stream_id, stream_version, command_id, prev_hash and hash from the record.
 // DATA_LOSS names the sequence when the payload does not parse.
 absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope* out);
+
+// The store payload of `envelope`: the envelope without its positional
+// fields (the inverse of DecodeEvent's parse). Canonical serialization (the
+// schema has no maps) reproduces the bytes that were hashed.
+std::string StorePayload(hotline::v1::EventEnvelope envelope);
+
+// The chain hash `envelope`'s record has when its positions and prev_hash
+// are what the envelope says: what an exported event must carry as `hash`,
+// recomputed from its content alone.
+std::string ChainHashOf(const hotline::v1::EventEnvelope& envelope);
 
 }  // namespace hotline::engine
 

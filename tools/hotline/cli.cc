@@ -68,7 +68,8 @@ const std::vector<Subcommand>& Subcommands() {
       ApplyCommand(),  ShowCommand(),   HistoryCommand(), ReportCommand(),
       SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
       ImportCommand(), RebuildCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
-      StatsCommand(),  ServeCommand(),  TokenCommand()};
+      StatsCommand(),  ServeCommand(),  TokenCommand(), KeygenCommand(), CheckpointCommand(),
+      ProveCommand(), VerifyProofCommand()};
   return *kAll;
 }
 

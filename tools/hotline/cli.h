@@ -79,6 +79,10 @@ Subcommand SimulateCommand();
 Subcommand BackupCommand();
 Subcommand ServeCommand();
 Subcommand TokenCommand();
+Subcommand KeygenCommand();
+Subcommand CheckpointCommand();
+Subcommand ProveCommand();
+Subcommand VerifyProofCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.

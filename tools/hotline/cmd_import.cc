@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "engine/audit_proof.h"
+#include "tools/hotline/checkpoint_files.h"
 #include "tools/hotline/cli.h"
 #include "tools/hotline/progress.h"
 
@@ -16,6 +18,23 @@ int Run(const Flags& flags) {
   const std::string format = flags.Get("format").value_or("jsonl");
   if (format != "jsonl" && format != "binary") {
     return Usage(self, absl::InvalidArgumentError("--format: expected jsonl or binary"));
+  }
+  // With a signed checkpoint, the file must be the log it signs: a forged
+  // history rehashed to a self-consistent chain is refused before anything
+  // is written.
+  if (flags.Has("verifier") != flags.Has("checkpoint")) {
+    return Usage(self, absl::InvalidArgumentError("--verifier and --checkpoint go together"));
+  }
+  if (flags.Has("verifier")) {
+    absl::StatusOr<store::VerifierKey> verifier = LoadVerifierKey(*flags.Get("verifier"));
+    if (!verifier.ok()) return Usage(self, verifier.status());
+    absl::StatusOr<store::TreeHead> head =
+        OpenCheckpoint(*verifier, "--checkpoint", *flags.Get("checkpoint"));
+    if (!head.ok()) return Fail("import", head.status());
+    if (absl::Status s = engine::CheckExportAgainst(*flags.Get("in"), format == "binary", *head);
+        !s.ok()) {
+      return Fail("import", s);
+    }
   }
   // Appends without an fsync each; Import syncs the log once at the end.
   engine::EngineOptions options;
@@ -40,12 +59,15 @@ int Run(const Flags& flags) {
 
 Subcommand ImportCommand() {
   return {"import",
-          "import --in F [--format jsonl|binary]",
+          "import --in F [--format jsonl|binary] [--verifier KEY --checkpoint FILE]",
           "Load an export into an empty store. The whole file is checked first (sequence, "
           "stream versions, hash chain); a tampered file is refused naming the first bad "
-          "position and nothing is written.",
+          "position and nothing is written. With a verifier key and a signed checkpoint, the "
+          "file's first N events must also have the checkpoint's Merkle root.",
           {{"in", true, "the export file (required)"},
-           {"format", true, "jsonl (default) or binary"}},
+           {"format", true, "jsonl (default) or binary"},
+           {"verifier", true, "a verifier key (or a file holding it), with --checkpoint"},
+           {"checkpoint", true, "a checkpoint signed by --verifier the file must match"}},
           0,
           0,
           Run};
