@@ -80,7 +80,7 @@ const std::vector<hotline::v1::Command>& MixedCommands() {
   return *commands;
 }
 
-void BM_EngineExecuteMixed(benchmark::State& state) {
+void EngineExecuteMixed(benchmark::State& state, bool tree) {
   const std::vector<hotline::v1::Command>& commands = MixedCommands();
   int64_t refused = 0;
   for (auto _ : state) {
@@ -88,6 +88,7 @@ void BM_EngineExecuteMixed(benchmark::State& state) {
     workload::SimClock clock;
     engine::EngineOptions options;
     options.sync = false;
+    options.merkle_tree = tree;
     options.clock = [&clock] { return clock.Now(); };
     auto engine = engine::Engine::Open(FreshDir("mixed"), options);
     if (!engine.ok()) std::abort();
@@ -103,16 +104,14 @@ void BM_EngineExecuteMixed(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(commands.size()));
   state.counters["refused"] = static_cast<double>(refused);
 }
+void BM_EngineExecuteMixed(benchmark::State& state) { EngineExecuteMixed(state, true); }
 BENCHMARK(BM_EngineExecuteMixed)->Unit(benchmark::kMillisecond)->Iterations(3);
+void BM_EngineExecuteMixedNoTree(benchmark::State& state) { EngineExecuteMixed(state, false); }
+BENCHMARK(BM_EngineExecuteMixedNoTree)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // Target 2: sync on, 64 submitters; each receives new tickets. With 8, the
 // in-process figure beside the service's 8 gRPC clients (docs/benchmarks.md).
-void BM_EngineDurable(benchmark::State& state) {
-  static engine::Engine* engine = [] {
-    engine::EngineOptions options;  // sync on
-    options.backfill = true;
-    return engine::Engine::Open(FreshDir("durable"), options)->release();
-  }();
+void EngineDurable(benchmark::State& state, engine::Engine* engine) {
   static std::atomic<uint64_t> n{0};
   const absl::Time at = absl::Now();
   for (auto _ : state) {
@@ -122,8 +121,25 @@ void BM_EngineDurable(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+engine::Engine* DurableEngine(const std::string& name, bool tree) {
+  engine::EngineOptions options;  // sync on
+  options.backfill = true;
+  options.merkle_tree = tree;
+  return engine::Engine::Open(FreshDir(name), options)->release();
+}
+void BM_EngineDurable(benchmark::State& state) {
+  static engine::Engine* engine = DurableEngine("durable", true);
+  EngineDurable(state, engine);
+}
 BENCHMARK(BM_EngineDurable)->Name("BM_EngineDurable64")->Threads(64)->UseRealTime()->MinTime(2);
 BENCHMARK(BM_EngineDurable)->Name("BM_EngineDurable8")->Threads(8)->UseRealTime()->MinTime(2);
+// The cost of the Merkle tree: the same without it, in the same run.
+void BM_EngineDurableNoTree(benchmark::State& state) {
+  static engine::Engine* engine = DurableEngine("durable-notree", false);
+  EngineDurable(state, engine);
+}
+BENCHMARK(BM_EngineDurableNoTree)->Name("BM_EngineDurable8NoTree")->Threads(8)->UseRealTime()
+    ->MinTime(2);
 
 // Target 3 and 4, and how their cost grows with the log: every projection
 // rebuilt, beside a raw iterator over the same log's events, and the

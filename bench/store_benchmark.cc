@@ -106,9 +106,10 @@ void BM_RawSyncPerEvent(benchmark::State& state) {
 BENCHMARK(BM_RawSyncPerEvent)->UseRealTime();
 BENCHMARK(BM_RawSyncPerEvent)->Threads(8)->UseRealTime();
 
-std::unique_ptr<store::EventLog> OpenLog(const std::string& name, bool sync) {
+std::unique_ptr<store::EventLog> OpenLog(const std::string& name, bool sync, bool tree = true) {
   store::Options options;
   options.sync = sync;
+  options.merkle_tree = tree;
   auto log = store::EventLog::Open(FreshDir(name), options);
   if (!log.ok()) std::abort();
   return std::move(log).value();
@@ -154,15 +155,33 @@ void BM_StoreAppendSync(benchmark::State& state) {
 BENCHMARK(BM_StoreAppendSync)->UseRealTime();
 BENCHMARK(BM_StoreAppendSync)->Threads(8)->UseRealTime();
 
+// The cost of the Merkle tree (Options::merkle_tree): the appends above
+// again without it, in the same run.
+void BM_StoreAppendNoTree(benchmark::State& state) {
+  auto log = OpenLog("append-notree", false, /*tree=*/false);
+  std::atomic<uint64_t> n{0};
+  StoreAppend(state, log.get(), &n, 1);
+}
+BENCHMARK(BM_StoreAppendNoTree);
+
+void BM_StoreAppendSyncNoTree(benchmark::State& state) {
+  static store::EventLog* log = OpenLog("appendsync-notree", true, /*tree=*/false).release();
+  static std::atomic<uint64_t> n{0};
+  StoreAppend(state, log, &n, 1);
+}
+BENCHMARK(BM_StoreAppendSyncNoTree)->Threads(8)->UseRealTime();
+
 // A log of kScanEvents events, written once and shared by the scans.
+store::EventLog* WrittenLog(const std::string& name, bool tree) {
+  store::EventLog* l = OpenLog(name, false, tree).release();
+  for (uint64_t n = 0; n < kScanEvents / 100; ++n) {
+    if (!l->Append(Request(n, 100)).ok()) std::abort();
+  }
+  return l;
+}
+
 store::EventLog* ScanLog() {
-  static store::EventLog* log = [] {
-    store::EventLog* l = OpenLog("scan", false).release();
-    for (uint64_t n = 0; n < kScanEvents / 100; ++n) {
-      if (!l->Append(Request(n, 100)).ok()) std::abort();
-    }
-    return l;
-  }();
+  static store::EventLog* log = WrittenLog("scan", true);
   return log;
 }
 
@@ -210,6 +229,23 @@ void BM_StoreScan(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kScanEvents);
 }
 BENCHMARK(BM_StoreScan)->Unit(benchmark::kMillisecond);
+
+// `hotline verify`'s chain walk, which also checks every stored tree node,
+// beside the same walk over a log written without the tree.
+void VerifyChain(benchmark::State& state, store::EventLog* log) {
+  for (auto _ : state) {
+    auto report = log->VerifyChain();
+    if (!report.ok() || !report->ok()) state.SkipWithError("verify");
+  }
+  state.SetItemsProcessed(state.iterations() * kScanEvents);
+}
+void BM_VerifyChain(benchmark::State& state) { VerifyChain(state, ScanLog()); }
+BENCHMARK(BM_VerifyChain)->Unit(benchmark::kMillisecond);
+void BM_VerifyChainNoTree(benchmark::State& state) {
+  static store::EventLog* log = WrittenLog("scan-notree", false);
+  VerifyChain(state, log);
+}
+BENCHMARK(BM_VerifyChainNoTree)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace hotline::bench

@@ -67,6 +67,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.sync = options.sync;
   store_options.env = options.env;
   store_options.on_group_commit = options.on_group_commit;
+  store_options.merkle_tree = options.merkle_tree;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(path, std::move(options), std::move(log)));

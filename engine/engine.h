@@ -76,6 +76,9 @@ struct EngineOptions {
   // The store's environment; see store::Options::env. Default nullptr:
   // RocksDB's default Env. Not owned: it must outlive the engine.
   rocksdb::Env* env = nullptr;
+  // See store::Options::merkle_tree: the transparency log's tree, kept with
+  // every append. Off only to measure its cost. Default on.
+  bool merkle_tree = true;
   // See store::Options::on_group_commit: told of each group commit (for a
   // service's metrics). Default: none.
   std::function<void(const store::GroupCommitInfo&)> on_group_commit;

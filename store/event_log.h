@@ -252,9 +252,10 @@ class EventLog {
   // without the tree (Options::merkle_tree) and not opened read-write with
   // it since.
   absl::StatusOr<uint64_t> TreeSize() const;
-  // The stored hash of the perfect subtree of 2^level leaves starting at
-  // leaf index * 2^level; NOT_FOUND when it is not stored (yet), DATA_LOSS
-  // when it is not 32 bytes.
+  // The hash of the perfect subtree of 2^level leaves starting at leaf
+  // index * 2^level: stored, or below kStoredTreeLevel (keys.h) hashed from
+  // its records. NOT_FOUND when not stored (yet) or its records are not all
+  // in the log, DATA_LOSS when malformed.
   absl::StatusOr<std::string> TreeNode(int level, uint64_t index) const;
   // The 16 hex digits drawn for this log at its creation; empty for a log
   // made before log ids that was not opened read-write since.

@@ -124,8 +124,10 @@ absl::StatusOr<AppendResult> EventLog::Append(const AppendRequest& request) {
 
 void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   Head head = this->head();
-  // Advanced on a copy: kept only if the group's write succeeds.
-  merkle::Frontier frontier = options_.merkle_tree ? frontier_ : merkle::Frontier();
+  // Advanced in place, before the write: if the write fails, the error is
+  // sticky (CheckWrite) and no later append uses the frontier until the log
+  // is reopened, which loads it from what is stored.
+  merkle::Frontier& frontier = frontier_;
   rocksdb::WriteBatch batch;
   // Stream versions and command ids as they stand after the earlier appends
   // of this group.
@@ -191,7 +193,9 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
       head.hash = std::string(StoredHash(value));
       if (options_.merkle_tree) {
         for (const merkle::Node& node : frontier.Append(merkle::LeafHash(head.hash))) {
-          batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+          if (node.level >= kStoredTreeLevel) {
+            batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+          }
         }
       }
       const std::string key = SequenceKey(head.sequence);
@@ -239,7 +243,6 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
     stream_cache_.clear();
   }
   for (auto& [stream, version] : versions) stream_cache_[stream] = version;
-  if (options_.merkle_tree) frontier_ = std::move(frontier);
   absl::MutexLock lock(&mu_);
   head_ = std::move(head);
 }

@@ -30,6 +30,23 @@ absl::StatusOr<uint64_t> EventLog::TreeSize() const {
 }
 
 absl::StatusOr<std::string> EventLog::TreeNode(int level, uint64_t index) const {
+  if (level < 0 || level >= 64 || index >= (UINT64_MAX >> level)) {
+    return absl::InvalidArgumentError(absl::StrCat("no tree node (", level, ", ", index, ")"));
+  }
+  if (level < kStoredTreeLevel) {
+    // Not stored: hashed from its records, the leaves of this subtree.
+    const uint64_t first = (index << level) + 1, last = (index + 1) << level;
+    merkle::Frontier subtree;
+    HOTLINE_RETURN_IF_ERROR(Scan(first, last, [&](const Record& record) {
+      subtree.Append(merkle::LeafHash(record.hash));
+      return absl::OkStatus();
+    }));
+    if (subtree.size() != last - first + 1) {
+      return absl::NotFoundError(absl::StrCat("tree node (", level, ", ", index,
+                                              "): its records are not all in the log"));
+    }
+    return subtree.Root();
+  }
   std::string value;
   const rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), meta_, TreeNodeKey(level, index), &value);
@@ -89,7 +106,9 @@ absl::Status EventLog::PrepareTree() {
   if (stored < head) {
     HOTLINE_RETURN_IF_ERROR(Scan(stored + 1, head, [&](const Record& record) -> absl::Status {
       for (const merkle::Node& node : frontier.Append(merkle::LeafHash(record.hash))) {
-        batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+        if (node.level >= kStoredTreeLevel) {
+          batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+        }
       }
       return batch.Count() >= kBuildBatchNodes ? flush() : absl::OkStatus();
     }));

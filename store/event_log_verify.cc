@@ -54,6 +54,7 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
   auto check_tree = [&](const Record& record) -> bool {
     if (record.sequence > tree_size) return true;
     for (const merkle::Node& node : tree.Append(merkle::LeafHash(record.hash))) {
+      if (node.level < kStoredTreeLevel) continue;  // hashed from records when read
       std::unique_ptr<rocksdb::Iterator>& it = tree_levels[node.level];
       const std::string key = TreeNodeKey(node.level, node.index);
       if (it == nullptr) {

@@ -31,9 +31,14 @@ inline constexpr char kFormatVersion[] = "1";
 inline constexpr char kMetaLogIdKey[] = "log_id";
 // meta: "tree" -> leaves of the Merkle tree stored (BE64), equal to the head
 // once the tree is maintained; "tree/" + merkle::NodeKey(level, index) -> the
-// 32-byte hash of that perfect subtree (RFC 9162 over the records' hashes).
+// 32-byte hash of that perfect subtree (RFC 9162 over the records' hashes),
+// for levels from kStoredTreeLevel up: a subtree of fewer leaves is hashed
+// from its records when read (at most 2^(kStoredTreeLevel-1) of them), so
+// that an append writes one node key per 2^kStoredTreeLevel records, not two
+// per record.
 inline constexpr char kMetaTreeSizeKey[] = "tree";
 inline constexpr char kMetaTreeNodePrefix[] = "tree/";
+inline constexpr int kStoredTreeLevel = 4;
 
 // Appends `v` as 8 bytes big-endian.
 void PutFixed64BE(std::string* out, uint64_t v);

@@ -118,15 +118,15 @@ TEST(TransparencyTest, VerifyChainNamesAStoredNodeThatDiffers) {
     auto log = OpenLog(path);
     AppendRecords(*log, 20);
   }
-  // Level 2, index 1: leaves 4..7, records 5..8; completed by record 8.
-  hotline::testing::ChangeValue(path, "meta", TreeNodeKey(2, 1),
+  // Level 4, index 0: leaves 0..15, records 1..16; completed by record 16.
+  hotline::testing::ChangeValue(path, "meta", TreeNodeKey(kStoredTreeLevel, 0),
                                 [](std::string* hash) { (*hash)[0] ^= 1; });
   auto log = OpenLog(path);
   auto report = log->VerifyChain();
   ASSERT_TRUE(report.ok());
   ASSERT_FALSE(report->ok());
-  EXPECT_EQ(report->fault->sequence, 8u);
-  EXPECT_THAT(report->fault->what, HasSubstr("Merkle tree node (2, 1)"));
+  EXPECT_EQ(report->fault->sequence, 16u);
+  EXPECT_THAT(report->fault->what, HasSubstr("Merkle tree node (4, 0)"));
 }
 
 }  // namespace
