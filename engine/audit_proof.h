@@ -25,6 +25,18 @@ inline constexpr size_t kMaxProofBytes = 64 << 20;
 absl::StatusOr<store::TreeHead> TreeHeadAt(const store::EventLog& log, const std::string& origin,
                                            std::optional<uint64_t> size);
 
+// "hotline/<log id>", the default origin of the log's checkpoints;
+// FAILED_PRECONDITION for a log without an id (made before log ids and not
+// opened read-write since): give an origin.
+absl::StatusOr<std::string> DefaultOrigin(const store::EventLog& log);
+
+// The signed checkpoint (a C2SP note) of `log` at `size` records (the head
+// when nullopt) under `origin` (DefaultOrigin when nullopt).
+absl::StatusOr<std::string> SignedCheckpoint(const store::EventLog& log,
+                                             const store::SignerKey& key,
+                                             std::optional<std::string> origin,
+                                             std::optional<uint64_t> size);
+
 // `hotline prove --ticket`: {"treeSize", "rootHash", "events": [{"sequence",
 // "leafIndex", "event" (the export jsonl line), "inclusionProof"}]} for
 // every event of the ticket at or below `size`. NOT_FOUND for an unknown

@@ -14,6 +14,7 @@
 #include "server/access_recorder.h"
 #include "server/metrics_registry.h"
 #include "server/principals.h"
+#include "store/signed_note.h"
 
 namespace hotline::server {
 
@@ -26,6 +27,9 @@ struct ServiceContext {
   ServiceMetrics* metrics = nullptr;
   // Set when the server is shutting down: streaming calls end.
   const std::atomic<bool>* stopping = nullptr;
+  // The checkpoint signer key (serve --checkpoint-key); nullptr: the service
+  // signs no checkpoints.
+  const store::SignerKey* checkpoint_key = nullptr;
 };
 
 // Executes `command` through the engine, counting it in the metrics.

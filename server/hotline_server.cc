@@ -37,6 +37,7 @@ absl::StatusOr<HostPort> ParseAddress(const std::string& flag, const std::string
   return out;
 }
 
+// A small text file (a PEM certificate or key, a signer key).
 absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
@@ -105,9 +106,19 @@ absl::StatusOr<std::unique_ptr<HotlineServer>> HotlineServer::Start(engine::Engi
   if (absl::Status s = server->ReloadTokens(); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--tokens: ", s.message()));
   }
+  if (!options.checkpoint_key.empty()) {
+    absl::StatusOr<std::string> text = ReadPem("--checkpoint-key", options.checkpoint_key);
+    if (!text.ok()) return text.status();
+    absl::StatusOr<store::SignerKey> key = store::ParseSignerKey(*text);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--checkpoint-key: ", key.status().message()));
+    }
+    server->checkpoint_key_ = *std::move(key);
+  }
   HotlineServer* self = server.get();
-  ServiceContext context{engine, [self] { return self->principals(); }, &server->access_,
-                         metrics, &server->stopping_};
+  ServiceContext context{engine,   [self] { return self->principals(); }, &server->access_,
+                         metrics,  &server->stopping_,
+                         server->checkpoint_key_ ? &*server->checkpoint_key_ : nullptr};
 
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (tls) {

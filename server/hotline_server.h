@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -39,6 +40,9 @@ struct ServeOptions {
   std::string tls_key;
   // With TLS: gRPC clients must present a certificate signed by this CA.
   std::string tls_client_ca;
+  // The signer key file (hotline keygen): GET /checkpoint signs the head.
+  // Empty: no checkpoints are served.
+  std::string checkpoint_key;
   // How often the service fires due timers (Engine::FireDueTimers).
   absl::Duration timers_every = absl::Minutes(1);
   // Largest gRPC message taken or given.
@@ -87,6 +91,7 @@ class HotlineServer {
   ServiceMetrics* metrics_;
   const ServeOptions options_;
   AccessRecorder access_;
+  std::optional<store::SignerKey> checkpoint_key_;
   std::atomic<bool> stopping_{false};
   absl::Notification stop_timers_;
   mutable absl::Mutex mu_;

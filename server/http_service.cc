@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+#include "engine/audit_proof.h"
 #include "server/dashboard.h"
 
 namespace hotline::server {
@@ -19,6 +21,21 @@ Open311Params ParamsOf(const httplib::Request& request) {
 void Reply(httplib::Response& response, const Open311Response& answer) {
   response.status = answer.http_status;
   response.set_content(answer.body, kJson);
+}
+
+// `text`, or the error's code as an HTTP status and its message.
+void Answer(httplib::Response& response, const absl::StatusOr<std::string>& text,
+            const char* content_type) {
+  if (text.ok()) {
+    response.set_content(*text, content_type);
+    return;
+  }
+  const absl::StatusCode code = text.status().code();
+  response.status = code == absl::StatusCode::kInvalidArgument        ? 400
+                    : code == absl::StatusCode::kFailedPrecondition   ? 409
+                    : code == absl::StatusCode::kNotFound             ? 404
+                                                                      : 500;
+  response.set_content(std::string(text.status().message()) + "\n", "text/plain; charset=utf-8");
 }
 
 }  // namespace
@@ -82,6 +99,31 @@ void HttpService::Route() {
       return;
     }
     res.set_content(*page, "text/html; charset=utf-8");
+  });
+  // The transparency log (docs/audit.md): the signed checkpoint of the head
+  // and consistency proofs, which hold no citizen data. Ticket proofs do,
+  // and stay with `hotline prove` on the store's machine.
+  http_->Get("/checkpoint", [this](const Request&, Response& res) {
+    if (context_.checkpoint_key == nullptr) {
+      res.status = 404;
+      res.set_content("this service signs no checkpoints (serve --checkpoint-key)\n",
+                      "text/plain; charset=utf-8");
+      return;
+    }
+    const store::EventLog& log = context_.engine->log();
+    Answer(res, engine::SignedCheckpoint(log, *context_.checkpoint_key, std::nullopt,
+                                         std::nullopt),
+           "text/plain; charset=utf-8");
+  });
+  http_->Get("/proof/consistency", [this](const Request& req, Response& res) {
+    uint64_t from = 0, size = context_.engine->log().head().sequence;
+    if (!absl::SimpleAtoi(req.get_param_value("from"), &from) ||
+        (req.has_param("size") && !absl::SimpleAtoi(req.get_param_value("size"), &size))) {
+      res.status = 400;
+      res.set_content("from (and size): numbers of records\n", "text/plain; charset=utf-8");
+      return;
+    }
+    Answer(res, engine::ConsistencyProofJson(context_.engine->log(), from, size), kJson);
   });
   http_->Get("/open311/v2/services.json",
              [this](const Request&, Response& res) { Reply(res, open311_.Services()); });

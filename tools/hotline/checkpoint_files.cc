@@ -71,24 +71,4 @@ absl::StatusOr<store::TreeHead> OpenCheckpoint(const store::VerifierKey& verifie
   return head;
 }
 
-absl::StatusOr<std::string> DefaultOrigin(const store::EventLog& log) {
-  HOTLINE_ASSIGN_OR_RETURN(std::string id, log.LogId());
-  if (id.empty()) {
-    return absl::FailedPreconditionError(
-        "this log has no id yet (made before log ids; open it read-write once) — give --origin");
-  }
-  return absl::StrCat("hotline/", id);
-}
-
-absl::StatusOr<std::string> SignedCheckpoint(const store::EventLog& log,
-                                             const store::SignerKey& key,
-                                             std::optional<std::string> origin,
-                                             std::optional<uint64_t> size) {
-  if (!origin.has_value()) {
-    HOTLINE_ASSIGN_OR_RETURN(origin, DefaultOrigin(log));
-  }
-  HOTLINE_ASSIGN_OR_RETURN(store::TreeHead head, engine::TreeHeadAt(log, *origin, size));
-  return store::SignNote(key, store::FormatCheckpointText(head));
-}
-
 }  // namespace hotline::cli

@@ -35,17 +35,6 @@ absl::StatusOr<store::VerifierKey> LoadVerifierKey(const std::string& key_or_pat
 absl::StatusOr<store::TreeHead> OpenCheckpoint(const store::VerifierKey& verifier,
                                                const std::string& flag, const std::string& path);
 
-// "hotline/<log id>", the default origin of the log's checkpoints;
-// FAILED_PRECONDITION for a log without an id (give --origin).
-absl::StatusOr<std::string> DefaultOrigin(const store::EventLog& log);
-
-// The signed checkpoint (note) of `log` at `size` records (the head when
-// nullopt) under `origin` (DefaultOrigin when nullopt).
-absl::StatusOr<std::string> SignedCheckpoint(const store::EventLog& log,
-                                             const store::SignerKey& key,
-                                             std::optional<std::string> origin,
-                                             std::optional<uint64_t> size);
-
 }  // namespace hotline::cli
 
 #endif  // HOTLINE_TOOLS_HOTLINE_CHECKPOINT_FILES_H_

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "engine/audit_proof.h"
 #include "tools/hotline/checkpoint_files.h"
 #include "tools/hotline/cli.h"
 
@@ -18,7 +19,7 @@ int Run(const Flags& flags) {
   auto engine = OpenEngine(flags, /*writable=*/false);
   if (!engine.ok()) return Fail("checkpoint", engine.status());
   absl::StatusOr<std::string> note =
-      SignedCheckpoint((*engine)->log(), *key, flags.Get("origin"), *size);
+      engine::SignedCheckpoint((*engine)->log(), *key, flags.Get("origin"), *size);
   if (!note.ok()) return Fail("checkpoint", note.status());
   std::fwrite(note->data(), 1, note->size(), stdout);
   return kExitOk;

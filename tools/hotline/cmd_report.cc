@@ -8,6 +8,7 @@
 #include "engine/report_html.h"
 #include "engine/json_codec.h"
 #include "engine/report_trend.h"
+#include "engine/audit_proof.h"
 #include "tools/hotline/checkpoint_files.h"
 #include "tools/hotline/cli.h"
 
@@ -20,7 +21,7 @@ absl::StatusOr<std::string> CheckpointOf(const engine::Engine& engine, const std
                                          uint64_t up_to_sequence) {
   absl::StatusOr<store::SignerKey> key = LoadSignerKey(key_file);
   if (!key.ok()) return key.status();
-  return SignedCheckpoint(engine.log(), *key, std::nullopt, up_to_sequence);
+  return engine::SignedCheckpoint(engine.log(), *key, std::nullopt, up_to_sequence);
 }
 
 // `text` in `format` with the checkpoint note: a last JSON key

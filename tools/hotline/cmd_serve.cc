@@ -21,6 +21,7 @@ int Run(const Flags& flags) {
   options.tls_cert = flags.Get("tls-cert").value_or("");
   options.tls_key = flags.Get("tls-key").value_or("");
   options.tls_client_ca = flags.Get("tls-client-ca").value_or("");
+  options.checkpoint_key = flags.Get("checkpoint-key").value_or("");
   if (auto every = flags.Get("timers-every")) {
     if (!absl::ParseDuration(*every, &options.timers_every) ||
         options.timers_every < absl::Seconds(1) || options.timers_every > absl::Hours(24)) {
@@ -81,7 +82,7 @@ int Run(const Flags& flags) {
 Subcommand ServeCommand() {
   return {"serve",
           "serve [--listen HOST:PORT] [--http HOST:PORT] --tokens FILE [--tls-cert F --tls-key F "
-          "[--tls-client-ca F]] [--timers-every DURATION]",
+          "[--tls-client-ca F]] [--timers-every DURATION] [--checkpoint-key F]",
           "Serve the store: gRPC hotline.v1.Hotline (bearer tokens), Open311 GeoReport v2, "
           "/metrics, /healthz and a live dashboard at / on the HTTP port; fire due timers. "
           "SIGHUP re-reads the tokens file; SIGTERM or SIGINT stop after the calls in flight.",
@@ -91,7 +92,9 @@ Subcommand ServeCommand() {
            {"tls-cert", true, "PEM certificate chain: TLS on both ports"},
            {"tls-key", true, "PEM private key of --tls-cert"},
            {"tls-client-ca", true, "gRPC clients must present a certificate from this CA"},
-           {"timers-every", true, "how often to fire due timers (default 1m)"}},
+           {"timers-every", true, "how often to fire due timers (default 1m)"},
+           {"checkpoint-key", true,
+            "a signer key (hotline keygen): serve GET /checkpoint and /proof/consistency"}},
           0, 0, Run};
 }
 
