@@ -126,9 +126,19 @@ absl::Status CheckTicketProof(const store::TreeHead& head, absl::string_view jso
                                head.size, " records)"));
   }
   if (proof.events().empty()) return Denied("the proof holds no event");
+  const std::string& stream = proof.events(0).event().stream_id();
+  uint64_t version = 0;
   for (const hotline::v1::ProvenEvent& p : proof.events()) {
     const auto& e = p.event();
     const std::string where = absl::StrCat("event ", p.sequence());
+    // One ticket's events from its first, none left out between: an
+    // inclusion proof alone shows an event is in the log, not that the
+    // proof holds all of the ticket's.
+    if (e.stream_id() != stream || e.stream_version() != ++version) {
+      return Denied(absl::StrCat(where, ": not version ", version, " of '", stream,
+                                 "' (the proof must hold one ticket's events in order, none "
+                                 "left out)"));
+    }
     if (e.sequence() != p.sequence() || p.leaf_index() + 1 != p.sequence()) {
       return Denied(absl::StrCat(where, ": sequence, leafIndex and the event disagree"));
     }

@@ -49,9 +49,11 @@ absl::StatusOr<std::string> ConsistencyProofJson(const store::EventLog& log, uin
                                                  uint64_t size);
 
 // Checks a TicketProofJson document against `head` (from a checkpoint whose
-// signature was checked): its size and root are the head's, and every
-// event's chain hash, recomputed from the event as exported, is a leaf of
-// that tree by its inclusion proof. OK, or INVALID_ARGUMENT for a document
+// signature was checked): its size and root are the head's, its events are
+// versions 1, 2, ... k of one ticket's stream (none left out before the last
+// it shows: that the ticket has no event after it in the tree, no inclusion
+// proof can show), and every event's chain hash, recomputed from the event
+// as exported, is a leaf of that tree by its inclusion proof. OK, or INVALID_ARGUMENT for a document
 // that does not parse, or PERMISSION_DENIED saying which part failed.
 absl::Status CheckTicketProof(const store::TreeHead& head, absl::string_view json);
 

@@ -163,7 +163,19 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
         kFormatVersion, ")"));
   }
   HOTLINE_RETURN_IF_ERROR(log->LoadHead());
-  if (options.mode == OpenMode::kReadWrite) HOTLINE_RETURN_IF_ERROR(log->PrepareTree());
+  if (options.mode == OpenMode::kReadWrite) {
+    // A tail that cannot be read (a changed or missing record) cannot be
+    // extended, but it can still be read and verified: the log opens and
+    // refuses every write with the fault, as after a failed write.
+    absl::Status tree = log->PrepareTree();
+    if (absl::IsDataLoss(tree) || absl::IsNotFound(tree)) {
+      absl::MutexLock lock(&log->mu_);
+      log->write_error_ = absl::DataLossError(absl::StrCat(
+          "the log cannot be extended: ", tree.message(), " (hotline verify names the fault)"));
+    } else {
+      HOTLINE_RETURN_IF_ERROR(tree);
+    }
+  }
   return log;
 }
 

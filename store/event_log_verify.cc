@@ -47,6 +47,7 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
     std::string value;
     const rocksdb::Status s = db_->Get(ro, meta_, kMetaTreeSizeKey, &value);
     if (s.ok() && value.size() == 8) tree_size = DecodeFixed64BE(value.data());
+    if (s.ok() && value.size() != 8) fault(1, "the stored Merkle tree size is malformed");
     if (!s.IsNotFound()) status = FromRocks(s, "reading the tree size");
   }
   merkle::Frontier tree;
@@ -92,7 +93,7 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_));
     Record record;
     std::string index_value;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    for (it->SeekToFirst(); report.ok() && it->Valid(); it->Next()) {
       const uint64_t expected = chain.records() + 1;
       if (it->key().size() != 8) {
         fault(expected, "malformed event key");

@@ -129,5 +129,25 @@ TEST(TransparencyTest, VerifyChainNamesAStoredNodeThatDiffers) {
   EXPECT_THAT(report->fault->what, HasSubstr("Merkle tree node (4, 0)"));
 }
 
+TEST(TransparencyTest, ALogWhoseTailCannotBeReadOpensButRefusesWrites) {
+  hotline::testing::TempDir dir;
+  const std::string path = dir.Sub("db");
+  {
+    auto log = OpenLog(path);
+    AppendRecords(*log, 20);  // the frontier's smallest subtree: records 17..20
+  }
+  hotline::testing::FlipRecordByte(path, 19, 12);
+  auto log = OpenLog(path);
+  AppendRequest r;
+  r.stream_id = "s0";
+  r.payloads = {"after"};
+  const absl::Status refused = log->Append(r).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("sequence 19"));
+  auto report = log->VerifyChain();
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->fault->sequence, 19u);
+}
+
 }  // namespace
 }  // namespace hotline::store

@@ -20,7 +20,10 @@ int Run(const Flags& flags) {
   if (!engine.ok()) return Fail("checkpoint", engine.status());
   absl::StatusOr<std::string> note =
       engine::SignedCheckpoint((*engine)->log(), *key, flags.Get("origin"), *size);
-  if (!note.ok()) return Fail("checkpoint", note.status());
+  if (!note.ok()) {
+    if (note.status().code() == absl::StatusCode::kInvalidArgument) return Usage(self, note.status());
+    return Fail("checkpoint", note.status());
+  }
   std::fwrite(note->data(), 1, note->size(), stdout);
   return kExitOk;
 }
