@@ -16,16 +16,17 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 jobs=${JOBS:-2}
 nice_level=${NICE:-10}
-targets=(${TARGETS:-fuzz_apply_line fuzz_record_decode fuzz_import fuzz_policy})
+targets=(${TARGETS:-fuzz_apply_line fuzz_record_decode fuzz_import fuzz_policy fuzz_audit})
 
 # What each target reads is small: a command line, a record, an export or a
 # policy file. The export and calendar seeds are under 5 KB.
 declare -A max_len=([fuzz_apply_line]=4096 [fuzz_record_decode]=4096
-                    [fuzz_import]=8192 [fuzz_policy]=8192)
+                    [fuzz_import]=8192 [fuzz_policy]=8192 [fuzz_audit]=16384)
 # The JSON parser is Debian's uninstrumented libprotobuf, so coverage says
 # little about field names and values: the JSON targets get a dictionary.
 declare -A dict=([fuzz_apply_line]=-dict=tests/fuzz/hotline.dict [fuzz_record_decode]=
-                 [fuzz_import]=-dict=tests/fuzz/hotline.dict [fuzz_policy]=-dict=tests/fuzz/hotline.dict)
+                 [fuzz_import]=-dict=tests/fuzz/hotline.dict [fuzz_policy]=-dict=tests/fuzz/hotline.dict
+                 [fuzz_audit]=-dict=tests/fuzz/hotline.dict)
 
 # clang-16 and its libFuzzer runtime come with the project's packages
 # (clang 14/15 fail on libstdc++ 12's <ranges>).

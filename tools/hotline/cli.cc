@@ -81,6 +81,15 @@ absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
   return engine::Engine::Open(flags.db(), options);
 }
 
+absl::Status RequireFlags(const Flags& flags, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    if (!flags.Has(name)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " is required"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<absl::Time> ParseTimeFlag(const Flags& flags, const std::string& name,
                                          const engine::Engine& engine) {
   if (!flags.Has(name)) {

@@ -4,6 +4,7 @@
 // The pieces every `hotline` subcommand shares: flag parsing, the exit codes
 // of cli.md, opening the engine.
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -89,6 +90,9 @@ Subcommand VerifyProofCommand();
 absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
                                                            bool writable,
                                                            bool backfill = false);
+
+// INVALID_ARGUMENT "--NAME is required" for the first of `names` not given.
+absl::Status RequireFlags(const Flags& flags, std::initializer_list<const char*> names);
 
 // Parses a --as-of style time in the policy's zone; INVALID_ARGUMENT names
 // the flag.

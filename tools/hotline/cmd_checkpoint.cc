@@ -21,7 +21,7 @@ int Run(const Flags& flags) {
   absl::StatusOr<std::string> note =
       engine::SignedCheckpoint((*engine)->log(), *key, flags.Get("origin"), *size);
   if (!note.ok()) {
-    if (note.status().code() == absl::StatusCode::kInvalidArgument) return Usage(self, note.status());
+    if (absl::IsInvalidArgument(note.status())) return Usage(self, note.status());
     return Fail("checkpoint", note.status());
   }
   std::fwrite(note->data(), 1, note->size(), stdout);

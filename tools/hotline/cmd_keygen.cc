@@ -14,11 +14,7 @@ namespace {
 
 int Run(const Flags& flags) {
   const Subcommand& self = FindSubcommand("keygen");
-  for (const char* required : {"name", "out"}) {
-    if (!flags.Has(required)) {
-      return Usage(self, absl::InvalidArgumentError(absl::StrCat("--", required, " is required")));
-    }
-  }
+  if (absl::Status s = RequireFlags(flags, {"name", "out"}); !s.ok()) return Usage(self, s);
   absl::StatusOr<store::SignerKey> key = store::GenerateSignerKey(*flags.Get("name"));
   if (!key.ok()) return Usage(self, key.status());
   // The signer key is a secret: a new file, owner-only; never overwritten.

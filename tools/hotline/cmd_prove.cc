@@ -27,7 +27,7 @@ int Run(const Flags& flags) {
           ? engine::TicketProofJson(**engine, *flags.Get("ticket"), tree_size)
           : engine::ConsistencyProofJson((*engine)->log(), **from, tree_size);
   if (!json.ok()) {
-    if (json.status().code() == absl::StatusCode::kInvalidArgument) return Usage(self, json.status());
+    if (absl::IsInvalidArgument(json.status())) return Usage(self, json.status());
     return Fail("prove", json.status());
   }
   std::fwrite(json->data(), 1, json->size(), stdout);

@@ -19,10 +19,8 @@ int Run(const Flags& flags) {
     return Usage(self, absl::InvalidArgumentError(
                            absl::StrCat("unknown action '", flags.positional()[0], "'")));
   }
-  for (const char* required : {"tokens", "id", "role"}) {
-    if (!flags.Has(required)) {
-      return Usage(self, absl::InvalidArgumentError(absl::StrCat("--", required, " is required")));
-    }
+  if (absl::Status s = RequireFlags(flags, {"tokens", "id", "role"}); !s.ok()) {
+    return Usage(self, s);
   }
   server::Principal principal;
   principal.id = *flags.Get("id");

@@ -12,10 +12,8 @@ namespace {
 
 int Run(const Flags& flags) {
   const Subcommand& self = FindSubcommand("verify-proof");
-  for (const char* required : {"verifier", "checkpoint", "proof"}) {
-    if (!flags.Has(required)) {
-      return Usage(self, absl::InvalidArgumentError(absl::StrCat("--", required, " is required")));
-    }
+  if (absl::Status s = RequireFlags(flags, {"verifier", "checkpoint", "proof"}); !s.ok()) {
+    return Usage(self, s);
   }
   absl::StatusOr<store::VerifierKey> verifier = LoadVerifierKey(*flags.Get("verifier"));
   if (!verifier.ok()) return Usage(self, verifier.status());
@@ -35,7 +33,8 @@ int Run(const Flags& flags) {
   }
   if (!checked.ok()) return Fail("verify-proof", checked);
   std::printf("OK: %s, signed by %s, tree of %llu records\n",
-              flags.Has("consistency") ? "the newer tree extends the older" : "every event is in the log",
+              flags.Has("consistency") ? "the newer tree extends the older"
+                                         : "every event is in the log",
               verifier->name.c_str(), static_cast<unsigned long long>(head->size));
   return kExitOk;
 }
@@ -44,7 +43,8 @@ int Run(const Flags& flags) {
 
 Subcommand VerifyProofCommand() {
   return {"verify-proof",
-          "verify-proof --verifier KEY --checkpoint FILE --proof FILE [--consistency OLD_CHECKPOINT]",
+          "verify-proof --verifier KEY --checkpoint FILE --proof FILE "
+          "[--consistency OLD_CHECKPOINT]",
           "Check, without a store: the checkpoint's signature, then either each event of a "
           "ticket proof (its hash recomputed from the event, its inclusion in the signed "
           "tree), or with --consistency that the checkpoint's tree extends OLD_CHECKPOINT's "
