@@ -66,12 +66,11 @@ absl::StatusOr<store::TreeHead> TreeHeadAt(const store::EventLog& log, const std
 }
 
 absl::StatusOr<std::string> DefaultOrigin(const store::EventLog& log) {
-  HOTLINE_ASSIGN_OR_RETURN(std::string id, log.LogId());
-  if (id.empty()) {
-    return absl::FailedPreconditionError(
-        "this log has no id yet (made before log ids; open it read-write once) — give an origin");
+  if (log.head().sequence == 0) {
+    return absl::FailedPreconditionError("an empty log has no checkpoint to sign yet");
   }
-  return absl::StrCat("hotline/", id);
+  HOTLINE_ASSIGN_OR_RETURN(store::Record first, log.Read(1));
+  return absl::StrCat("hotline/", absl::BytesToHexString(first.hash.substr(0, 8)));
 }
 
 absl::StatusOr<std::string> SignedCheckpoint(const store::EventLog& log,

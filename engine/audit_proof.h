@@ -25,9 +25,10 @@ inline constexpr size_t kMaxProofBytes = 64 << 20;
 absl::StatusOr<store::TreeHead> TreeHeadAt(const store::EventLog& log, const std::string& origin,
                                            std::optional<uint64_t> size);
 
-// "hotline/<log id>", the default origin of the log's checkpoints;
-// FAILED_PRECONDITION for a log without an id (made before log ids and not
-// opened read-write since): give an origin.
+// "hotline/" and the first 16 hex digits of record 1's chain hash: the
+// default origin of the log's checkpoints. It names the log by its own
+// content, so every copy (backup, export and import, replica) has the same
+// one. FAILED_PRECONDITION for an empty log.
 absl::StatusOr<std::string> DefaultOrigin(const store::EventLog& log);
 
 // The signed checkpoint (a C2SP note) of `log` at `size` records (the head

@@ -257,9 +257,6 @@ class EventLog {
   // its records. NOT_FOUND when not stored (yet) or its records are not all
   // in the log, DATA_LOSS when malformed.
   absl::StatusOr<std::string> TreeNode(int level, uint64_t index) const;
-  // The 16 hex digits drawn for this log at its creation; empty for a log
-  // made before log ids that was not opened read-write since.
-  absl::StatusOr<std::string> LogId() const;
 
   // Walks the whole log and checks, for every record: the key is the next
   // gapless sequence, the record's own sequence matches, prev_hash is the
@@ -294,9 +291,8 @@ class EventLog {
            std::vector<rocksdb::ColumnFamilyHandle*> handles);
 
   absl::Status LoadHead();
-  // Read-write opening: draws the log id if missing, and builds or extends
-  // the stored tree up to the head (a store written without it), then loads
-  // the writer's frontier.
+  // Read-write opening: builds or extends the stored tree up to the head (a
+  // store written without it), then loads the writer's frontier.
   absl::Status PrepareTree();
   // True when neither the unused default family nor the events hold a key.
   absl::StatusOr<bool> IsEmptyDatabase() const;

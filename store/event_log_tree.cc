@@ -1,9 +1,6 @@
 // EventLog's Merkle tree: reading its stored nodes, and building it for a
 // store written before it (or without it) when opened read-write.
 
-#include <openssl/rand.h>
-
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "store/event_log.h"
@@ -60,28 +57,9 @@ absl::StatusOr<std::string> EventLog::TreeNode(int level, uint64_t index) const 
   return value;
 }
 
-absl::StatusOr<std::string> EventLog::LogId() const {
-  std::string value;
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta_, kMetaLogIdKey, &value);
-  if (s.IsNotFound()) return std::string();
-  HOTLINE_RETURN_IF_ERROR(FromRocks(s, "reading the log id"));
-  return value;
-}
-
 absl::Status EventLog::PrepareTree() {
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  HOTLINE_ASSIGN_OR_RETURN(std::string log_id, LogId());
-  if (log_id.empty()) {
-    unsigned char bytes[8];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-      return absl::InternalError("OpenSSL's random generator failed drawing the log id");
-    }
-    log_id = absl::BytesToHexString(
-        absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
-    HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Put(wo, meta_, kMetaLogIdKey, log_id),
-                                       "writing the log id"));
-  }
   if (!options_.merkle_tree) return absl::OkStatus();
   HOTLINE_ASSIGN_OR_RETURN(const uint64_t stored, TreeSize());
   const uint64_t head = this->head().sequence;

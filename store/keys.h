@@ -25,10 +25,6 @@ inline constexpr char kMetaHeadKey[] = "head";
 // meta: "checkpoint/" + projection name -> last applied sequence BE64.
 inline constexpr char kMetaCheckpointPrefix[] = "checkpoint/";
 inline constexpr char kFormatVersion[] = "1";
-// meta: "log_id" -> 16 hex digits drawn when the log was created (or first
-// opened read-write by a version that draws one): the default origin of its
-// checkpoints.
-inline constexpr char kMetaLogIdKey[] = "log_id";
 // meta: "tree" -> leaves of the Merkle tree stored (BE64), equal to the head
 // once the tree is maintained; "tree/" + merkle::NodeKey(level, index) -> the
 // 32-byte hash of that perfect subtree (RFC 9162 over the records' hashes),

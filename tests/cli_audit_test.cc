@@ -90,6 +90,9 @@ TEST_F(CliAuditTest, ImportRefusesAnExportThatIsNotTheSignedLog) {
                                      " --verifier ", Path("verifier.pub"), " --checkpoint ",
                                      Path("cp")));
   EXPECT_EQ(good.exit_code, 0) << good.out;
+  // The copy is the same log: same origin, same signed root.
+  Save(absl::StrCat("checkpoint --db ", Path("copy"), " --key ", Path("signer.key")), "copy.cp");
+  EXPECT_EQ(Read("copy.cp"), Read("cp"));
   // Another log (a longer simulation of its own) is refused, and nothing is
   // written.
   ASSERT_EQ(Hotline(absl::StrCat("simulate --db ", Path("other"), " --from 2022-01-03 --to "

@@ -35,7 +35,8 @@ Subcommand CheckpointCommand() {
           "Print the signed checkpoint of the log's Merkle tree at N records (default the "
           "head): origin, size and root hash, signed with the signer key (docs/audit.md).",
           {{"key", true, "the signer key file (hotline keygen)"},
-           {"origin", true, "the log's name in the checkpoint (default hotline/<log id>)"},
+           {"origin", true,
+            "the log's name in the checkpoint (default hotline/ + 16 hex digits of record 1's hash)"},
            {"size", true, "the tree size, records 1..N (default the head)"}},
           0, 0, Run};
 }
