@@ -1,10 +1,7 @@
 #include "store/merkle.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <bit>
-#include <cstdlib>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -18,34 +15,6 @@ namespace {
 
 constexpr char kLeafPrefix = 0x00;
 constexpr char kNodePrefix = 0x01;
-
-// SHA-256, fetched from OpenSSL's provider once: with EVP_sha256(), every
-// EVP_Digest looks it up again, which doubles the cost of a node's hash.
-const EVP_MD* Sha256Method() {
-  static const EVP_MD* const method = [] {
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    if (EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr)) {
-      return static_cast<const EVP_MD*>(fetched);  // kept for the process
-    }
-#endif
-    return EVP_sha256();
-  }();
-  return method;
-}
-
-std::string Digest(absl::string_view data) {
-  std::string out(kHashBytes, '\0');
-  unsigned int length = 0;
-  // EVP_Digest fails only when OpenSSL cannot allocate or has no SHA-256;
-  // a hash function cannot report that, and going on would be worse.
-  if (EVP_Digest(data.data(), data.size(),
-                 reinterpret_cast<unsigned char*>(out.data()), &length,
-                 Sha256Method(), nullptr) != 1 ||
-      length != kHashBytes) {
-    std::abort();
-  }
-  return out;
-}
 
 bool IsHash(absl::string_view h) { return h.size() == kHashBytes; }
 
@@ -105,7 +74,7 @@ std::string LeafHash(absl::string_view leaf_input) {
   data.reserve(1 + leaf_input.size());
   data.push_back(kLeafPrefix);
   data.append(leaf_input.data(), leaf_input.size());
-  return Digest(data);
+  return Sha256(data);
 }
 
 std::string NodeHash(absl::string_view left, absl::string_view right) {
@@ -114,10 +83,10 @@ std::string NodeHash(absl::string_view left, absl::string_view right) {
   data.push_back(kNodePrefix);
   data.append(left.data(), left.size());
   data.append(right.data(), right.size());
-  return Digest(data);
+  return Sha256(data);
 }
 
-std::string EmptyRoot() { return Digest(""); }
+std::string EmptyRoot() { return Sha256(""); }
 
 std::string NodeKey(int level, uint64_t index) {
   std::string key(1, static_cast<char>(level));

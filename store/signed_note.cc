@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "store/record.h"
 #include "store/status_macros.h"
 
 namespace hotline::store {
@@ -366,17 +367,8 @@ absl::StatusOr<SignatureLine> ParseSignatureLine(absl::string_view line,
 }  // namespace
 
 uint32_t KeyHash(absl::string_view name, absl::string_view public_key) {
-  const std::string input =
-      absl::StrCat(name, "\n", absl::string_view("\x01", 1), public_key);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  // EVP_Digest fails only on allocation failure; the zero hash it would then
-  // leave matches no real key, so callers see a mismatch rather than a crash.
-  if (EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(),
-                 nullptr) != 1) {
-    return 0;
-  }
-  return ReadBigEndian32(absl::string_view(reinterpret_cast<char*>(digest), 4));
+  return ReadBigEndian32(
+      Sha256(absl::StrCat(name, "\n", absl::string_view("\x01", 1), public_key)).substr(0, 4));
 }
 
 absl::StatusOr<SignerKey> GenerateSignerKey(absl::string_view name) {
