@@ -68,6 +68,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.env = options.env;
   store_options.on_group_commit = options.on_group_commit;
   store_options.merkle_tree = options.merkle_tree;
+  store_options.replicator = options.replicator;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));
   std::unique_ptr<Engine> engine(new Engine(path, std::move(options), std::move(log)));
@@ -159,6 +160,10 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
   // would refuse it now. Looked up only here, on refusal: a repeat that
   // would be accepted again is answered by the log, which checks every
   // command id as it appends (one lookup per command instead of two).
+  // Not after a failed write: its records may be on the local disk (a
+  // batch whose fsync failed, a group its replica refused) without the
+  // command having succeeded.
+  if (!log_->write_error().ok()) return result;
   HOTLINE_ASSIGN_OR_RETURN(std::optional<store::AppendResult> seen,
                            log_->FindCommand(command.command_id()));
   if (seen.has_value()) return FromAppend(*seen);

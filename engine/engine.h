@@ -82,6 +82,10 @@ struct EngineOptions {
   // See store::Options::on_group_commit: told of each group commit (for a
   // service's metrics). Default: none.
   std::function<void(const store::GroupCommitInfo&)> on_group_commit;
+  // See store::Options::replicator: a copy of the log (e.g. a JetStream
+  // stream, replication/) each command's events must reach before Execute
+  // returns OK. Read-write engines only. Default: none.
+  std::shared_ptr<store::Replicator> replicator;
 };
 
 // What an executed command appended.
@@ -264,6 +268,10 @@ class Engine {
   absl::Time Now() const { return options_.clock(); }
 
  private:
+  // Keeps a copy of another writer's log: appends its records with their
+  // projections (engine/replica.h).
+  friend class Replica;
+
   Engine(std::string path, EngineOptions options, std::unique_ptr<store::EventLog> log)
       : path_(std::move(path)),
         options_(std::move(options)),

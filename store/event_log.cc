@@ -50,14 +50,21 @@ absl::Status EventLog::CheckWrite(const rocksdb::Status& status,
                                   absl::string_view context) {
   if (status.ok()) return absl::OkStatus();
   const absl::Status error = FromRocks(status, context);
+  return MakeSticky(absl::Status(
+      error.code(),
+      absl::StrCat(error.message(),
+                   " (the outcome of this write is unknown; the log refuses writes until "
+                   "it is reopened, then retry with the same command id)")));
+}
+
+absl::Status EventLog::write_error() const {
   absl::MutexLock lock(&mu_);
-  if (write_error_.ok()) {
-    write_error_ = absl::Status(
-        error.code(),
-        absl::StrCat(error.message(),
-                     " (the outcome of this write is unknown; the log refuses writes until "
-                     "it is reopened, then retry with the same command id)"));
-  }
+  return write_error_;
+}
+
+absl::Status EventLog::MakeSticky(const absl::Status& error) {
+  absl::MutexLock lock(&mu_);
+  if (write_error_.ok()) write_error_ = error;
   return write_error_;
 }
 

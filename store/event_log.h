@@ -170,6 +170,10 @@ class EventLog {
   // command id committed in the same group succeeds only if the group does.
   absl::StatusOr<AppendResult> Append(const AppendRequest& request);
 
+  // The sticky write error (see above): OK until a write of this log
+  // failed, then that failure until the log is reopened.
+  absl::Status write_error() const;
+
   // The positions recorded for `command_id`, or nullopt if it was never
   // appended. duplicate is set in the result.
   absl::StatusOr<std::optional<AppendResult>> FindCommand(
@@ -266,6 +270,29 @@ class EventLog {
   // The report names the first fault. Non-OK only for I/O errors.
   absl::StatusOr<ChainReport> VerifyChain() const;
 
+  // Appends records copied from another log's writer, as they are: each
+  // value (see record.h) must be the next record — sequence head + 1,
+  // prev_hash the head's hash, hash SHA-256 of its bytes, stream version its
+  // stream's next — and gets the index entries Append would have given it
+  // (a record continuing the append of the record before it, same stream
+  // and command id, extends that command's entry). Written in one write
+  // with `extra_writes`, synced per Options::sync. DATA_LOSS naming the
+  // sequence of the first record that does not decode or follow: nothing is
+  // written then. INVALID_ARGUMENT over the limits of Options. kReadWrite
+  // only; nothing else may append meanwhile (a replica has no other writer).
+  absl::Status AppendRecords(const std::vector<std::string>& values,
+                             const std::vector<ExtraWrite>& extra_writes);
+
+  // Removes the records after `sequence` — with their stream and command
+  // index entries and the Merkle tree nodes over them — and makes
+  // `sequence` the head; returns the removed records in order (none when
+  // the head is at or before `sequence`). The one removal there is: for a
+  // replica's tail that its replicated log never took (see
+  // store/replicator.h), whose appends were never acknowledged. The
+  // caller's own data (projections) is left as it was. kReadWrite only;
+  // nothing may append meanwhile. Synced before it returns.
+  absl::StatusOr<std::vector<Record>> DropAfter(uint64_t sequence);
+
   // Forces every append committed so far onto stable storage (fsync of the
   // write-ahead log): for bulk loads made with Options::sync off.
   absl::Status SyncWal();
@@ -300,6 +327,9 @@ class EventLog {
   absl::Status CheckWritable() const;
   // The status of a write: OK, or its error made sticky (see above).
   absl::Status CheckWrite(const rocksdb::Status& status, absl::string_view context);
+  // Makes `error` the sticky write error unless one is set already, and
+  // returns the sticky one.
+  absl::Status MakeSticky(const absl::Status& error);
   // The stream's version, found by point lookups when it is `expected` (the
   // common case: a new stream, or one whose writer read its version), by
   // StreamVersion otherwise.

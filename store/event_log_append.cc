@@ -17,6 +17,7 @@
 #include "rocksdb/write_batch.h"
 #include "store/event_log.h"
 #include "store/keys.h"
+#include "store/replicator.h"
 #include "store/rocks_status.h"
 #include "store/status_macros.h"
 
@@ -137,6 +138,9 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   // Repeats of a command id written earlier in this group: their "duplicate"
   // answer holds only if the group's write does.
   std::vector<PendingAppend*> repeats;
+  // The group's records, for the replicator.
+  const uint64_t first_sequence = head.sequence + 1;
+  std::vector<std::string> records;
 
   // A stream's version as it stands after the earlier appends of the group;
   // ABORTED when it is not `expected`.
@@ -201,6 +205,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
       const std::string key = SequenceKey(head.sequence);
       batch.Put(events_, key, value);
       batch.Put(streams_, StreamKey(req.stream_id, version), key);
+      if (options_.replicator) records.push_back(std::move(value));
     }
     result.stream_version = version;
     versions[req.stream_id] = version;
@@ -227,7 +232,15 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   // in-memory head can no longer be trusted: CheckWrite makes the error
   // sticky.
   const absl::Time write_start = absl::Now();
-  const absl::Status s = CheckWrite(db_->Write(wo, &batch), "committing appends");
+  absl::Status s = CheckWrite(db_->Write(wo, &batch), "committing appends");
+  // Acknowledged only once the copy holds the records too; a copy that
+  // refused them leaves a local tail only the next open can sort out, so
+  // its error is sticky like a failed write's.
+  if (s.ok() && options_.replicator) {
+    if (absl::Status r = options_.replicator->Replicate(first_sequence, records); !r.ok()) {
+      s = MakeSticky(r);
+    }
+  }
   if (s.ok() && options_.on_group_commit) {
     size_t events = 0;
     for (const PendingAppend* p : written) events += p->request->payloads.size();

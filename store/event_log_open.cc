@@ -10,6 +10,7 @@
 #include "rocksdb/db.h"
 #include "store/event_log.h"
 #include "store/keys.h"
+#include "store/replicator.h"
 #include "store/rocks_options.h"
 #include "store/rocks_status.h"
 #include "store/status_macros.h"
@@ -175,6 +176,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     } else {
       HOTLINE_RETURN_IF_ERROR(tree);
     }
+    if (options.replicator) HOTLINE_RETURN_IF_ERROR(options.replicator->Attach(*log));
   }
   return log;
 }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/time/time.h"
@@ -12,6 +13,8 @@ class Env;
 }  // namespace rocksdb
 
 namespace hotline::store {
+
+class Replicator;
 
 // How EventLog::Open opens the directory.
 enum class OpenMode {
@@ -89,6 +92,10 @@ struct Options {
   // Called after each group commit that wrote, on the writing thread while
   // later appends wait: keep it short. For metrics. Default: none.
   std::function<void(const GroupCommitInfo&)> on_group_commit;
+  // kReadWrite only: a copy of the log every group commit must reach before
+  // its appends are acknowledged (see store/replicator.h), checked against
+  // the log when it opens. Default: none (the local disk only).
+  std::shared_ptr<Replicator> replicator;
 };
 
 }  // namespace hotline::store

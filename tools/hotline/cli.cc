@@ -1,4 +1,6 @@
+#include "store/status_macros.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 
 #include <cstdio>
 
@@ -69,7 +71,7 @@ const std::vector<Subcommand>& Subcommands() {
       SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
       ImportCommand(), RebuildCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
       StatsCommand(),  ServeCommand(),  TokenCommand(), KeygenCommand(), CheckpointCommand(),
-      ProveCommand(), VerifyProofCommand()};
+      ProveCommand(), VerifyProofCommand(), FollowCommand()};
   return *kAll;
 }
 
@@ -78,6 +80,7 @@ absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
   engine::EngineOptions options;
   options.mode = writable ? store::OpenMode::kReadWrite : store::OpenMode::kReadOnly;
   options.backfill = backfill;
+  if (writable) HOTLINE_RETURN_IF_ERROR(SetUpReplication(flags, &options));
   return engine::Engine::Open(flags.db(), options);
 }
 

@@ -84,6 +84,7 @@ Subcommand KeygenCommand();
 Subcommand CheckpointCommand();
 Subcommand ProveCommand();
 Subcommand VerifyProofCommand();
+Subcommand FollowCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "engine/json_codec.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 #include "tools/hotline/line_reader.h"
 
 namespace hotline::cli {
@@ -91,7 +92,8 @@ int Run(const Flags& flags) {
 }  // namespace
 
 Subcommand ApplyCommand() {
-  return {"apply",
+  return WithReplicationFlags(
+      {"apply",
           "apply [--file F|-] [--backfill]",
           absl::StrCat("Apply commands from JSON Lines (one Command per line); print one JSON "
                        "result per line. Refused lines do not stop the rest. A line may hold ",
@@ -101,7 +103,8 @@ Subcommand ApplyCommand() {
            {"backfill", false, "accept `at` far in the past (historical imports)"}},
           0,
           0,
-          Run};
+          Run},
+      /*promote=*/true);
 }
 
 }  // namespace hotline::cli

@@ -7,6 +7,7 @@
 #include "engine/audit_proof.h"
 #include "tools/hotline/checkpoint_files.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 #include "tools/hotline/progress.h"
 
 namespace hotline::cli {
@@ -39,6 +40,9 @@ int Run(const Flags& flags) {
   // Appends without an fsync each; Import syncs the log once at the end.
   engine::EngineOptions options;
   options.sync = false;
+  if (absl::Status s = SetUpReplication(flags, &options); !s.ok()) {
+    return absl::IsInvalidArgument(s) ? Usage(FindSubcommand("import"), s) : Fail("import", s);
+  }
   auto engine = engine::Engine::Open(flags.db(), options);
   if (!engine.ok()) return Fail("import", engine.status());
   Progress progress("importing");
@@ -58,7 +62,8 @@ int Run(const Flags& flags) {
 }  // namespace
 
 Subcommand ImportCommand() {
-  return {"import",
+  return WithReplicationFlags(
+      {"import",
           "import --in F [--format jsonl|binary] [--verifier KEY --checkpoint FILE]",
           "Load an export into an empty store. The whole file is checked first (sequence, "
           "stream versions, hash chain); a tampered file is refused naming the first bad "
@@ -70,7 +75,8 @@ Subcommand ImportCommand() {
            {"checkpoint", true, "a checkpoint signed by --verifier the file must match"}},
           0,
           0,
-          Run};
+          Run},
+      /*promote=*/false);
 }
 
 }  // namespace hotline::cli

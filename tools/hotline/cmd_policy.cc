@@ -9,6 +9,7 @@
 #include "engine/time_util.h"
 #include "store/record.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 
 namespace hotline::cli {
 namespace {
@@ -72,7 +73,8 @@ int Run(const Flags& flags) {
 }  // namespace
 
 Subcommand PolicyCommand() {
-  return {"policy",
+  return WithReplicationFlags(
+      {"policy",
           "policy show | policy publish [--file POLICY.json] [--calendar CAL.json] "
           "[--at T] [--actor ID] [--backfill]",
           "Show the SLA policy in force (as published; unset fields take sla.md's "
@@ -85,7 +87,8 @@ Subcommand PolicyCommand() {
            {"backfill", false, "allow --at far in the past"}},
           1,
           1,
-          Run};
+          Run},
+      /*promote=*/false);
 }
 
 }  // namespace hotline::cli

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/hotline_server.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 
 namespace hotline::cli {
 namespace {
@@ -44,6 +45,9 @@ int Run(const Flags& flags) {
   engine_options.on_group_commit = [&metrics](const store::GroupCommitInfo& info) {
     metrics.GroupCommitted(info.appends, info.write_time, info.synced);
   };
+  if (absl::Status s = SetUpReplication(flags, &engine_options); !s.ok()) {
+    return absl::IsInvalidArgument(s) ? Usage(FindSubcommand("serve"), s) : Fail("serve", s);
+  }
   auto engine = engine::Engine::Open(flags.db(), engine_options);
   if (!engine.ok()) return Fail("serve", engine.status());
   auto server = server::HotlineServer::Start(engine->get(), &metrics, options);
@@ -80,7 +84,8 @@ int Run(const Flags& flags) {
 }  // namespace
 
 Subcommand ServeCommand() {
-  return {"serve",
+  return WithReplicationFlags(
+      {"serve",
           "serve [--listen HOST:PORT] [--http HOST:PORT] --tokens FILE [--tls-cert F --tls-key F "
           "[--tls-client-ca F]] [--timers-every DURATION] [--checkpoint-key F]",
           "Serve the store: gRPC hotline.v1.Hotline (bearer tokens), Open311 GeoReport v2, "
@@ -95,7 +100,8 @@ Subcommand ServeCommand() {
            {"timers-every", true, "how often to fire due timers (default 1m)"},
            {"checkpoint-key", true,
             "a signer key (hotline keygen): serve GET /checkpoint and /proof/consistency"}},
-          0, 0, Run};
+          0, 0, Run},
+      /*promote=*/true);
 }
 
 }  // namespace hotline::cli

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 #include "tools/hotline/progress.h"
 #include "tools/workload/simulation.h"
 
@@ -34,6 +35,9 @@ int Run(const Flags& flags) {
   engine::EngineOptions engine_options;
   engine_options.clock = [&clock] { return clock.Now(); };
   engine_options.sync = !flags.Has("no-sync");
+  if (absl::Status s = SetUpReplication(flags, &engine_options); !s.ok()) {
+    return absl::IsInvalidArgument(s) ? Usage(FindSubcommand("simulate"), s) : Fail("simulate", s);
+  }
   auto engine = engine::Engine::Open(flags.db(), engine_options);
   if (!engine.ok()) return Fail("simulate", engine.status());
   Progress progress("simulating days");
@@ -58,7 +62,8 @@ int Run(const Flags& flags) {
 }  // namespace
 
 Subcommand SimulateCommand() {
-  return {"simulate",
+  return WithReplicationFlags(
+      {"simulate",
           "simulate --from DATE --to DATE [--tickets-per-year N] [--seed S] [--no-sync]",
           "Realistic synthetic traffic of a district centre (33 units, the 2022 China "
           "calendar policy, whole ticket life cycles, timers fired daily) through the real "
@@ -70,7 +75,8 @@ Subcommand SimulateCommand() {
            {"no-sync", false, "do not fsync each command (faster; for throwaway stores)"}},
           0,
           0,
-          Run};
+          Run},
+      /*promote=*/false);
 }
 
 }  // namespace hotline::cli

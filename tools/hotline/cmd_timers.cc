@@ -4,6 +4,7 @@
 
 #include "engine/time_util.h"
 #include "tools/hotline/cli.h"
+#include "tools/hotline/replication_flags.h"
 
 namespace hotline::cli {
 namespace {
@@ -34,7 +35,8 @@ int Run(const Flags& flags) {
 }  // namespace
 
 Subcommand TimersCommand() {
-  return {"timers",
+  return WithReplicationFlags(
+      {"timers",
           "timers --now T",
           "Fire SLA timers due before T: append a SYSTEM DeadlineMissed for each "
           "deadline missed, and close tickets whose rating window expired. Safe to "
@@ -42,7 +44,8 @@ Subcommand TimersCommand() {
           {{"now", true, "the instant to fire timers up to (required)"}},
           0,
           0,
-          Run};
+          Run},
+      /*promote=*/false);
 }
 
 }  // namespace hotline::cli
