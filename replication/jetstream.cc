@@ -115,6 +115,11 @@ struct JetStream::Connection {
   // (the log's writer publishes one group at a time anyway).
   absl::Mutex publish_mu;
   uint64_t round = 0;
+  // This connection's writer session: the last token of the subject its
+  // records go to, and the sequence of the first one it published (0: none
+  // yet). See PublishRound.
+  std::string session;
+  uint64_t session_first = 0;
 
   ~Connection() {
     if (acks != nullptr) natsSubscription_Destroy(acks);
@@ -196,6 +201,8 @@ absl::StatusOr<std::unique_ptr<JetStream>> JetStream::Connect(const NatsOptions&
   if (s != NATS_OK) return NatsError("creating an inbox", s);
   connection->inbox = inbox;
   natsInbox_Destroy(inbox);
+  // The inbox's unique part ("_INBOX.<nuid>") names the session.
+  connection->session = connection->inbox.substr(connection->inbox.rfind('.') + 1);
   s = natsConnection_SubscribeSync(&connection->acks, connection->nc,
                                    absl::StrCat(connection->inbox, ".>").c_str());
   if (s != NATS_OK) return NatsError("subscribing to acknowledgements", s);
@@ -220,7 +227,7 @@ absl::StatusOr<uint64_t> JetStream::LastSequence(absl::string_view log_id) {
 }
 
 absl::Status JetStream::CreateStream(absl::string_view log_id) {
-  const std::string name = StreamName(log_id), subject = StreamSubject(log_id);
+  const std::string name = StreamName(log_id), subject = absl::StrCat(StreamSubject(log_id), ".>");
   const char* subjects[] = {subject.c_str()};
   jsStreamConfig config;
   jsStreamConfig_Init(&config);
@@ -320,10 +327,19 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
                                                const std::vector<std::string>& records,
                                                size_t from) {
   Connection& c = *connection_;
-  const std::string subject = StreamSubject(log_id);
+  const std::string subject = absl::StrCat(StreamSubject(log_id), ".", c.session);
   const std::string prefix = absl::StrCat(c.inbox, ".", ++c.round, ".");
+  if (c.session_first == 0) c.session_first = first_sequence;
   for (size_t i = from; i < records.size(); ++i) {
     const uint64_t sequence = first_sequence + i;
+    // Records are sent without waiting for the one before to be confirmed,
+    // so the last sequence alone cannot fence: a writer whose record k was
+    // refused (another writer's k is there) would see its k + 1 accepted
+    // after it. Each record also names where its predecessor lies on this
+    // session's subject: the stream takes it only if the record before is
+    // this writer's. (The session's first record follows a record the
+    // writer checked byte for byte when it attached.)
+    const uint64_t previous_here = sequence > c.session_first ? sequence - 1 : 0;
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, subject.c_str(), absl::StrCat(prefix, sequence).c_str(),
                                   records[i].data(), static_cast<int>(records[i].size()));
@@ -331,6 +347,10 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
     if (s == NATS_OK) {
       s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence",
                             absl::StrCat(sequence - 1).c_str());
+    }
+    if (s == NATS_OK) {
+      s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Subject-Sequence",
+                            absl::StrCat(previous_here).c_str());
     }
     if (s == NATS_OK) s = natsConnection_PublishMsg(c.nc, msg);
     natsMsg_Destroy(msg);
@@ -369,7 +389,7 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
     // A repeat the stream had taken before (deduplicated, or refused as not
     // following its last sequence): it counts if the stream holds this very
     // record there. Another record there: another writer's.
-    if (duplicate || error == uint64_t{JSStreamWrongLastSequenceErr}) {
+    if (duplicate || error.has_value()) {
       const absl::Status check = CheckStored(log_id, sequence, records[i]);
       if (check.ok()) {
         stored[i] = true;
@@ -395,7 +415,8 @@ absl::StatusOr<std::unique_ptr<StreamReader>> JetStream::Read(absl::string_view 
   so.Config.OptStartSeq = from_sequence;
   natsSubscription* sub = nullptr;
   jsErrCode code = jsErrCode(0);
-  const natsStatus s = js_SubscribeSync(&sub, connection_->js, StreamSubject(log_id).c_str(),
+  const natsStatus s = js_SubscribeSync(&sub, connection_->js,
+                                        absl::StrCat(StreamSubject(log_id), ".>").c_str(),
                                         nullptr, &so, &code);
   if (s != NATS_OK) return NatsError(absl::StrCat("reading ", name), s, code);
   // Up to 64 MiB of records may wait for the reader.
