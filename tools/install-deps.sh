@@ -15,6 +15,8 @@ packages=(
   zlib1g-dev libbrotli-dev
   # the service's tests: real clients (Python gRPC, curl) and a real browser
   python3 python3-grpcio python3-protobuf curl openssl chromium-headless-shell
+  # replication: the NATS C client, and real NATS servers for its tests
+  libnats-dev nats-server
 )
 
 missing=()
