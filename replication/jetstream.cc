@@ -21,6 +21,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "store/record.h"
 #include "store/status_macros.h"
 
 namespace hotline::replication {
@@ -60,6 +61,13 @@ std::optional<uint64_t> JsonNumber(absl::string_view json, absl::string_view key
   uint64_t number;
   if (digits == 0 || !absl::SimpleAtoi(rest->substr(0, digits), &number)) return std::nullopt;
   return number;
+}
+
+// A record's message id: its sequence and the first 8 bytes of its hash, so
+// that a repeat of the record is deduplicated and another record at that
+// sequence is not.
+std::string MessageId(uint64_t sequence, absl::string_view hash) {
+  return absl::StrCat(sequence, ".", absl::BytesToHexString(hash.substr(0, 8)));
 }
 
 class NatsStreamReader : public StreamReader {
@@ -116,10 +124,8 @@ struct JetStream::Connection {
   absl::Mutex publish_mu;
   uint64_t round = 0;
   // This connection's writer session: the last token of the subject its
-  // records go to, and the sequence of the first one it published (0: none
-  // yet). See PublishRound.
+  // records go to, so the stream tells which session stored each record.
   std::string session;
-  uint64_t session_first = 0;
 
   ~Connection() {
     if (acks != nullptr) natsSubscription_Destroy(acks);
@@ -329,28 +335,30 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
   Connection& c = *connection_;
   const std::string subject = absl::StrCat(StreamSubject(log_id), ".", c.session);
   const std::string prefix = absl::StrCat(c.inbox, ".", ++c.round, ".");
-  if (c.session_first == 0) c.session_first = first_sequence;
   for (size_t i = from; i < records.size(); ++i) {
     const uint64_t sequence = first_sequence + i;
     // Records are sent without waiting for the one before to be confirmed,
-    // so the last sequence alone cannot fence: a writer whose record k was
-    // refused (another writer's k is there) would see its k + 1 accepted
-    // after it. Each record also names where its predecessor lies on this
-    // session's subject: the stream takes it only if the record before is
-    // this writer's. (The session's first record follows a record the
-    // writer checked byte for byte when it attached.)
-    const uint64_t previous_here = sequence > c.session_first ? sequence - 1 : 0;
+    // so the last sequence alone cannot fence: a writer refused at k (another
+    // writer's k is there) would see its k + 1 accepted after it. Each record
+    // also names its predecessor's message id, which carries the hash: the
+    // stream takes it only after the very record it chains to. (JetStream
+    // 2.9 checks that at apply time, in order; its per-subject check runs
+    // against applied state before the proposal and refuses pipelined
+    // records falsely.)
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, subject.c_str(), absl::StrCat(prefix, sequence).c_str(),
                                   records[i].data(), static_cast<int>(records[i].size()));
-    if (s == NATS_OK) s = natsMsgHeader_Set(msg, "Nats-Msg-Id", absl::StrCat(sequence).c_str());
+    if (s == NATS_OK) {
+      s = natsMsgHeader_Set(msg, "Nats-Msg-Id",
+                            MessageId(sequence, store::StoredHash(records[i])).c_str());
+    }
     if (s == NATS_OK) {
       s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence",
                             absl::StrCat(sequence - 1).c_str());
     }
-    if (s == NATS_OK) {
-      s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Subject-Sequence",
-                            absl::StrCat(previous_here).c_str());
+    if (s == NATS_OK && sequence > 1) {
+      s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Msg-Id",
+                            MessageId(sequence - 1, store::StoredPrevHash(records[i])).c_str());
     }
     if (s == NATS_OK) s = natsConnection_PublishMsg(c.nc, msg);
     natsMsg_Destroy(msg);

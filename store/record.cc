@@ -60,6 +60,10 @@ std::string EncodeRecord(absl::string_view prev_hash, uint64_t sequence,
   return value;
 }
 
+absl::string_view StoredPrevHash(absl::string_view value) {
+  return value.substr(0, kHashBytes);
+}
+
 absl::string_view StoredHash(absl::string_view value) {
   return value.substr(value.size() - kHashBytes);
 }

@@ -52,8 +52,10 @@ std::string EncodeRecord(absl::string_view prev_hash, uint64_t sequence,
                          absl::string_view stream_id, uint64_t stream_version,
                          absl::string_view command_id, absl::string_view payload);
 
-// The hash at the end of a value made by EncodeRecord.
+// The hash at the end of a value made by EncodeRecord, and the previous
+// record's hash at its start (the value must hold at least 32 bytes).
 absl::string_view StoredHash(absl::string_view value);
+absl::string_view StoredPrevHash(absl::string_view value);
 
 // Decodes a stored value into `*out`. Returns DATA_LOSS when the value is too
 // short or its lengths do not fit. Does not check the hash: see HashMatches.
