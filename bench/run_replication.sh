@@ -21,6 +21,7 @@ for i in 1 2 3; do
     --cluster_name hotline-bench --cluster "nats://127.0.0.1:$((base + 10 + i))" \
     --routes "$routes" -l "$work/n$i.log" &
   pids+=($!)
+  disown  # no "Killed" job notice when the cleanup kills it
   urls="${urls:+$urls,}nats://127.0.0.1:$((base + i))"
 done
 sleep 3  # routes connect and the JetStream meta group elects a leader

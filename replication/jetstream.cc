@@ -63,6 +63,24 @@ std::optional<uint64_t> JsonNumber(absl::string_view json, absl::string_view key
   return number;
 }
 
+// Calls `request` again while it fails with UNAVAILABLE — a server down, a
+// stream leader being elected, "JetStream system temporarily unavailable" —
+// for up to `limit`, and returns its last answer.
+const absl::Status& StatusOf(const absl::Status& s) { return s; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+template <typename Request>
+auto WhileUnavailable(absl::Duration limit, const Request& request) -> decltype(request()) {
+  const absl::Time until = absl::Now() + limit;
+  for (;;) {
+    auto answer = request();
+    if (!absl::IsUnavailable(StatusOf(answer)) || absl::Now() >= until) return answer;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
 // A record's message id: its sequence and the first 8 bytes of its hash, so
 // that a repeat of the record is deduplicated and another record at that
 // sequence is not.
@@ -219,72 +237,82 @@ absl::StatusOr<std::unique_ptr<JetStream>> JetStream::Connect(const NatsOptions&
 }
 
 absl::StatusOr<uint64_t> JetStream::LastSequence(absl::string_view log_id) {
-  jsStreamInfo* info = nullptr;
-  jsErrCode code = jsErrCode(0);
-  const natsStatus s =
-      js_GetStreamInfo(&info, connection_->js, StreamName(log_id).c_str(), nullptr, &code);
-  if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
-    return absl::NotFoundError(absl::StrCat("no stream ", StreamName(log_id)));
-  }
-  if (s != NATS_OK) return NatsError(absl::StrCat("looking up ", StreamName(log_id)), s, code);
-  const uint64_t last = info->State.LastSeq;
-  jsStreamInfo_Destroy(info);
-  return last;
+  return WhileUnavailable(options_.publish_deadline, [&]() -> absl::StatusOr<uint64_t> {
+    jsStreamInfo* info = nullptr;
+    jsErrCode code = jsErrCode(0);
+    const natsStatus s =
+        js_GetStreamInfo(&info, connection_->js, StreamName(log_id).c_str(), nullptr, &code);
+    if (s == NATS_NOT_FOUND || code == JSStreamNotFoundErr) {
+      return absl::NotFoundError(absl::StrCat("no stream ", StreamName(log_id)));
+    }
+    if (s != NATS_OK) return NatsError(absl::StrCat("looking up ", StreamName(log_id)), s, code);
+    const uint64_t last = info->State.LastSeq;
+    jsStreamInfo_Destroy(info);
+    return last;
+  });
 }
 
 absl::Status JetStream::CreateStream(absl::string_view log_id) {
-  const std::string name = StreamName(log_id), subject = absl::StrCat(StreamSubject(log_id), ".>");
-  const char* subjects[] = {subject.c_str()};
-  jsStreamConfig config;
-  jsStreamConfig_Init(&config);
-  config.Name = name.c_str();
-  config.Subjects = subjects;
-  config.SubjectsLen = 1;
-  config.Storage = js_FileStorage;
-  config.Replicas = options_.replicas;
-  // A record of government is never deleted: not a message, not the stream's
-  // contents.
-  config.DenyDelete = true;
-  config.DenyPurge = true;
-  jsStreamInfo* info = nullptr;
-  jsErrCode code = jsErrCode(0);
-  const natsStatus s = js_AddStream(&info, connection_->js, &config, nullptr, &code);
-  if (info != nullptr) jsStreamInfo_Destroy(info);
-  if (s == NATS_OK || code == JSStreamNameExistErr) return absl::OkStatus();
-  return NatsError(absl::StrCat("creating ", name), s, code);
+  return WhileUnavailable(options_.publish_deadline, [&]() -> absl::Status {
+    const std::string name = StreamName(log_id), subject = absl::StrCat(StreamSubject(log_id), ".>");
+    const char* subjects[] = {subject.c_str()};
+    jsStreamConfig config;
+    jsStreamConfig_Init(&config);
+    config.Name = name.c_str();
+    config.Subjects = subjects;
+    config.SubjectsLen = 1;
+    config.Storage = js_FileStorage;
+    config.Replicas = options_.replicas;
+    // A record of government is never deleted: not a message, not the stream's
+    // contents.
+    config.DenyDelete = true;
+    config.DenyPurge = true;
+    jsStreamInfo* info = nullptr;
+    jsErrCode code = jsErrCode(0);
+    const natsStatus s = js_AddStream(&info, connection_->js, &config, nullptr, &code);
+    if (info != nullptr) jsStreamInfo_Destroy(info);
+    if (s == NATS_OK || code == JSStreamNameExistErr) return absl::OkStatus();
+    return NatsError(absl::StrCat("creating ", name), s, code);
+  });
 }
 
 absl::StatusOr<std::vector<std::string>> JetStream::LogIds() {
-  jsStreamNamesList* list = nullptr;
-  jsErrCode code = jsErrCode(0);
-  const natsStatus s = js_StreamNames(&list, connection_->js, nullptr, &code);
-  std::vector<std::string> ids;
-  if (s == NATS_NOT_FOUND) return ids;
-  if (s != NATS_OK) return NatsError("listing the streams", s, code);
-  for (int i = 0; i < list->Count; ++i) {
-    absl::string_view name = list->List[i];
-    if (absl::StartsWith(name, kStreamPrefix)) ids.emplace_back(name.substr(strlen(kStreamPrefix)));
-  }
-  jsStreamNamesList_Destroy(list);
-  return ids;
+  return WhileUnavailable(options_.publish_deadline, [&]() -> absl::StatusOr<std::vector<std::string>> {
+    jsStreamNamesList* list = nullptr;
+    jsErrCode code = jsErrCode(0);
+    const natsStatus s = js_StreamNames(&list, connection_->js, nullptr, &code);
+    std::vector<std::string> ids;
+    if (s == NATS_NOT_FOUND) return ids;
+    if (s != NATS_OK) return NatsError("listing the streams", s, code);
+    for (int i = 0; i < list->Count; ++i) {
+      absl::string_view name = list->List[i];
+      if (absl::StartsWith(name, kStreamPrefix)) {
+        ids.emplace_back(name.substr(strlen(kStreamPrefix)));
+      }
+    }
+    jsStreamNamesList_Destroy(list);
+    return ids;
+  });
 }
 
 absl::StatusOr<std::string> JetStream::Get(absl::string_view log_id, uint64_t sequence) {
-  natsMsg* msg = nullptr;
-  jsErrCode code = jsErrCode(0);
-  const natsStatus s =
-      js_GetMsg(&msg, connection_->js, StreamName(log_id).c_str(), sequence, nullptr, &code);
-  if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr) {
-    return absl::NotFoundError(
-        absl::StrCat(StreamName(log_id), " has no record at sequence ", sequence));
-  }
-  if (s != NATS_OK) {
-    return NatsError(absl::StrCat("reading sequence ", sequence, " of ", StreamName(log_id)), s,
-                     code);
-  }
-  std::string data(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
-  natsMsg_Destroy(msg);
-  return data;
+  return WhileUnavailable(options_.publish_deadline, [&]() -> absl::StatusOr<std::string> {
+    natsMsg* msg = nullptr;
+    jsErrCode code = jsErrCode(0);
+    const natsStatus s =
+        js_GetMsg(&msg, connection_->js, StreamName(log_id).c_str(), sequence, nullptr, &code);
+    if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr) {
+      return absl::NotFoundError(
+          absl::StrCat(StreamName(log_id), " has no record at sequence ", sequence));
+    }
+    if (s != NATS_OK) {
+      return NatsError(absl::StrCat("reading sequence ", sequence, " of ", StreamName(log_id)), s,
+                       code);
+    }
+    std::string data(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+    natsMsg_Destroy(msg);
+    return data;
+  });
 }
 
 absl::Status JetStream::CheckStored(absl::string_view log_id, uint64_t sequence,

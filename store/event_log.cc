@@ -68,6 +68,23 @@ absl::Status EventLog::MakeSticky(const absl::Status& error) {
   return write_error_;
 }
 
+void EventLog::PutHead(const Head& head, rocksdb::WriteBatch* batch) const {
+  std::string value = SequenceKey(head.sequence);
+  value.append(head.hash);
+  batch->Put(meta_, kMetaHeadKey, value);
+  if (options_.merkle_tree) batch->Put(meta_, kMetaTreeSizeKey, SequenceKey(head.sequence));
+}
+
+void EventLog::AdvanceHead(Head head,
+                           const absl::flat_hash_map<std::string, uint64_t>& versions) {
+  if (stream_cache_.size() + versions.size() > options_.stream_cache_entries) {
+    stream_cache_.clear();
+  }
+  for (const auto& [stream, version] : versions) stream_cache_[stream] = version;
+  absl::MutexLock lock(&mu_);
+  head_ = std::move(head);
+}
+
 Head EventLog::head() const {
   absl::MutexLock lock(&mu_);
   return head_;

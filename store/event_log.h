@@ -339,6 +339,11 @@ class EventLog {
   absl::Status ValidateRequest(const AppendRequest& request) const;
   // INVALID_ARGUMENT naming `field` unless `id` is a valid stream id.
   absl::Status CheckStreamId(absl::string_view field, absl::string_view id) const;
+  // Adds the head's key (and the tree's size, which follows it) to `batch`.
+  void PutHead(const Head& head, rocksdb::WriteBatch* batch) const;
+  // After a write that moved the head: the streams' versions it left into
+  // the cache, then the head, published to readers.
+  void AdvanceHead(Head head, const absl::flat_hash_map<std::string, uint64_t>& versions);
   // Commits the given appends as one group. Called only by the group leader.
   void CommitGroup(const std::vector<PendingAppend*>& group);
   rocksdb::ColumnFamilyHandle* FamilyHandle(Family family) const;

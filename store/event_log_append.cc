@@ -222,10 +222,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
   }
   if (written.empty()) return;
 
-  std::string head_value = SequenceKey(head.sequence);
-  head_value.append(head.hash);
-  batch.Put(meta_, kMetaHeadKey, head_value);
-  if (options_.merkle_tree) batch.Put(meta_, kMetaTreeSizeKey, SequenceKey(head.sequence));
+  PutHead(head, &batch);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   // On failure, whether the batch reached the disk is unknown, so the
@@ -252,12 +249,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
     for (PendingAppend* p : repeats) p->result = s;
     return;
   }
-  if (stream_cache_.size() + versions.size() > options_.stream_cache_entries) {
-    stream_cache_.clear();
-  }
-  for (auto& [stream, version] : versions) stream_cache_[stream] = version;
-  absl::MutexLock lock(&mu_);
-  head_ = std::move(head);
+  AdvanceHead(std::move(head), versions);
 }
 
 }  // namespace hotline::store

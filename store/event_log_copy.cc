@@ -96,22 +96,12 @@ absl::Status EventLog::AppendRecords(const std::vector<std::string>& values,
     head.hash = r.hash;
   }
   AddExtraWrites(extra_writes, &batch);
-  if (!values.empty()) {
-    std::string head_value = SequenceKey(head.sequence);
-    head_value.append(head.hash);
-    batch.Put(meta_, kMetaHeadKey, head_value);
-    if (options_.merkle_tree) batch.Put(meta_, kMetaTreeSizeKey, SequenceKey(head.sequence));
-  }
+  if (!values.empty()) PutHead(head, &batch);
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Write(wo, &batch), "appending copied records"));
   frontier_ = std::move(frontier);
-  if (stream_cache_.size() + versions.size() > options_.stream_cache_entries) {
-    stream_cache_.clear();
-  }
-  for (auto& [stream, version] : versions) stream_cache_[stream] = version;
-  absl::MutexLock lock(&mu_);
-  head_ = std::move(head);
+  AdvanceHead(std::move(head), versions);
   return absl::OkStatus();
 }
 

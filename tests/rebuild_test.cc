@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/projection_contents.h"
 #include "tests/temp_dir.h"
 #include "tools/workload/simulation.h"
 
@@ -28,22 +29,6 @@ std::unique_ptr<Engine> Open(const std::string& path, workload::SimClock* clock,
   return std::move(engine).value();
 }
 
-// Every projection the engine keeps: ticket states, the timer index and the
-// statistics rows and ticket records.
-Contents Projections(const Engine& engine) {
-  Contents all;
-  for (auto family : {store::Family::kState, store::Family::kProjections}) {
-    EXPECT_TRUE(engine.log()
-                    .ScanFamily(family, "",
-                                [&](absl::string_view k, absl::string_view v) {
-                                  all[absl::StrCat(static_cast<int>(family), ":", k)] =
-                                      std::string(v);
-                                  return absl::OkStatus();
-                                })
-                    .ok());
-  }
-  return all;
-}
 
 class RebuildTest : public ::testing::Test {
  protected:
@@ -60,7 +45,7 @@ class RebuildTest : public ::testing::Test {
     ASSERT_TRUE(result->refused.empty());
     ASSERT_GT(result->tickets, 1500u);
     ASSERT_TRUE(engine->CatchUpStatistics().ok());
-    maintained_ = new Contents(Projections(*engine));
+    maintained_ = new Contents(hotline::testing::ProjectionContents(*engine));
   }
   static void TearDownTestSuite() {
     delete maintained_;
@@ -81,7 +66,7 @@ TEST_F(RebuildTest, EqualsTheMaintainedProjectionsForAnyBatchSize) {
   for (uint64_t batch : {uint64_t{50000}, uint64_t{97}, uint64_t{1}}) {
     std::unique_ptr<Engine> engine = Open(dir_->Sub("log"), clock_, batch);
     ASSERT_TRUE(engine->RebuildProjections().ok()) << "batch " << batch;
-    const Contents rebuilt = Projections(*engine);
+    const Contents rebuilt = hotline::testing::ProjectionContents(*engine);
     EXPECT_EQ(rebuilt.size(), maintained_->size()) << "batch " << batch;
     EXPECT_TRUE(rebuilt == *maintained_) << "batch " << batch;
     auto verify = engine->Verify();

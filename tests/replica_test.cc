@@ -14,6 +14,7 @@
 #include "engine/replica.h"
 #include "gtest/gtest.h"
 #include "store/record.h"
+#include "tests/projection_contents.h"
 #include "tests/temp_dir.h"
 #include "tools/workload/simulation.h"
 
@@ -35,17 +36,7 @@ std::unique_ptr<Engine> Open(const std::string& path, workload::SimClock* clock)
 // Every projection and every command-index answer the engine's store gives.
 Contents Everything(Engine& engine) {
   EXPECT_TRUE(engine.CatchUpStatistics().ok());
-  Contents all;
-  for (auto family : {store::Family::kState, store::Family::kProjections}) {
-    EXPECT_TRUE(engine.log()
-                    .ScanFamily(family, "",
-                                [&](absl::string_view k, absl::string_view v) {
-                                  all[absl::StrCat(static_cast<int>(family), ":", k)] =
-                                      std::string(v);
-                                  return absl::OkStatus();
-                                })
-                    .ok());
-  }
+  Contents all = hotline::testing::ProjectionContents(engine);
   EXPECT_TRUE(engine.log()
                   .Scan(1, engine.log().head().sequence,
                         [&](const store::Record& r) {
