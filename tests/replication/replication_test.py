@@ -25,6 +25,8 @@ directory; what it asserts does not depend on timing, only its waits have
      fenced and acknowledges nothing the stream lacks; a NATS node paused
      for 10 s under load loses nothing
   f  a follower SIGKILLed and restarted 20 times under load ends identical
+  g  an async writer SIGKILLed under load publishes its backlog when it
+     starts again: every command it acknowledged reaches the stream
 """
 
 import datetime
@@ -552,6 +554,41 @@ class TakeoverTest(ReplicationTestCase):
                   f"({sum(o.ok for o in in_flight)} OK, "
                   f"{sum(o.fenced for o in in_flight)} fenced), "
                   f"{len(later)} later calls all fenced")
+
+
+class AsyncModeTest(ReplicationTestCase):
+
+    def test_g_an_async_writer_killed_publishes_its_backlog_when_restarted(self):
+        # --replication async answers after the local fsync. With the whole
+        # cluster paused the writer goes on answering; killed then, its
+        # store holds acknowledged commands the stream lacks, which it
+        # publishes when it starts again on that store (nobody else wrote).
+        writer = self.writer(self.path("writer"),
+                             extra=("--replication", "async"))
+        load = self.load(writer, "g")
+        load.wait_acks(200)
+        name = self.wait_stream()
+        for i in (1, 2, 3):
+            self.cluster.pause(i)
+        load.wait_acks(load.ack_count() + 200)
+        writer.kill()  # SIGKILL with its backlog unpublished
+        load.stop()
+        for i in (1, 2, 3):
+            self.cluster.resume(i)
+        self.cluster.wait_ready()
+        head, _ = rf.head(HOTLINE, writer.db)
+        in_stream = max(self.cluster.stream_info(name).last_seqs().values())
+        self.assertLess(in_stream, head, "no backlog: the test proves nothing")
+        writer.start()
+        writer.stop()
+        self.note(f"async backlog {in_stream + 1}..{head}; {load.summary()}")
+
+        follower_db = self.path("follower")
+        self.catch_up(follower_db)
+        events = rf.export_events(HOTLINE, follower_db)
+        self.assertAllIn(load.acknowledged(), events, "acknowledged commands")
+        self.assertGapless(events)
+        self.assertSameReplica(follower_db, writer.db, months_of(events))
 
 
 class FollowerCrashTest(ReplicationTestCase):
