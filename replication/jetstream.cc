@@ -402,13 +402,13 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
     const natsStatus s = natsSubscription_NextMsg(&reply, c.acks, Millis(until - absl::Now()));
     if (s == NATS_TIMEOUT) break;
     if (s != NATS_OK) return NatsError("reading acknowledgements", s);
-    const absl::string_view reply_subject = natsMsg_GetSubject(reply);
+    const std::string reply_subject = natsMsg_GetSubject(reply);  // a copy: freed below
     const std::string body(natsMsg_GetData(reply), natsMsg_GetDataLength(reply));
     const bool no_responders = natsMsg_IsNoResponders(reply);
     natsMsg_Destroy(reply);
     uint64_t sequence;
     if (!absl::StartsWith(reply_subject, prefix) ||
-        !absl::SimpleAtoi(reply_subject.substr(prefix.size()), &sequence) ||
+        !absl::SimpleAtoi(absl::string_view(reply_subject).substr(prefix.size()), &sequence) ||
         sequence < first_sequence + from || sequence >= first_sequence + records.size()) {
       continue;  // an earlier round's late acknowledgement
     }

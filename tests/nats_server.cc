@@ -1,7 +1,9 @@
 #include "tests/nats_server.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,6 +45,11 @@ std::unique_ptr<NatsServer> NatsServer::Start() {
   server->pid_ = fork();
   if (server->pid_ < 0) std::abort();
   if (server->pid_ == 0) {
+    // Dies with the test (a test that aborts runs no destructor), and holds
+    // none of its output pipes (ctest would wait for them): it logs to -l.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const int null = open("/dev/null", O_RDWR);
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) dup2(null, fd);
     execl("/usr/sbin/nats-server", "nats-server", "-js", "-a", "127.0.0.1", "-p",
           port_arg.c_str(), "-sd", store.c_str(), "-l", log.c_str(), nullptr);
     std::_Exit(127);
