@@ -87,11 +87,15 @@ absl::StatusOr<std::string> SignedCheckpoint(const store::EventLog& log,
 absl::StatusOr<std::string> TicketProofJson(const Engine& engine, const std::string& ticket_id,
                                             uint64_t size) {
   HOTLINE_ASSIGN_OR_RETURN(const std::string root, store::TreeRoot(engine.log(), size));
-  HOTLINE_ASSIGN_OR_RETURN(std::vector<hotline::v1::EventEnvelope> history,
-                           engine.History(ticket_id));
+  // The events as written, not as read today: the verifier recomputes each
+  // chain hash from the event in the proof.
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> records,
+                           engine.log().ReadStream(ticket_id));
   std::vector<std::string> events;
-  for (const hotline::v1::EventEnvelope& e : history) {
-    if (e.sequence() > size) break;
+  hotline::v1::EventEnvelope e;
+  for (const store::Record& record : records) {
+    if (record.sequence > size) break;
+    HOTLINE_RETURN_IF_ERROR(DecodeStoredEvent(record, &e));
     HOTLINE_ASSIGN_OR_RETURN(std::vector<std::string> path,
                              store::InclusionProof(engine.log(), e.sequence(), size));
     events.push_back(absl::StrCat("{\"sequence\":", e.sequence(), ",\"leafIndex\":",

@@ -1,6 +1,7 @@
 #include "engine/command_validation.h"
 
 #include <cmath>
+#include <tuple>
 #include <optional>
 #include <string>
 
@@ -99,6 +100,37 @@ absl::Status ValidatePayload(const Command& c) {
       }
       if (!(std::fabs(r.point().longitude()) <= 180)) {
         return Invalid("receive.point.longitude", "must lie in [-180, 180]");
+      }
+      if (r.has_place() && (!r.location().empty() || r.has_point())) {
+        return Invalid("receive.place", "give place, or location and point, not both");
+      }
+      if (r.has_contact() && r.has_citizen()) {
+        return Invalid("receive.contact", "give contact or citizen, not both");
+      }
+      const auto& p = r.place();
+      HOTLINE_RETURN_IF_ERROR(
+          CheckText("receive.place.address", p.address(), kMaxShortTextBytes, false));
+      HOTLINE_RETURN_IF_ERROR(
+          CheckText("receive.place.address_id", p.address_id(), kMaxTagBytes, false));
+      if (p.has_latitude() != p.has_longitude()) {
+        return Invalid("receive.place", "latitude and longitude come together");
+      }
+      if (!(std::fabs(p.latitude()) <= 90)) {
+        return Invalid("receive.place.latitude", "must lie in [-90, 90]");
+      }
+      if (!(std::fabs(p.longitude()) <= 180)) {
+        return Invalid("receive.place.longitude", "must lie in [-180, 180]");
+      }
+      const auto& k = r.contact();
+      for (const auto& [field, value, limit] :
+           {std::tuple{"receive.contact.name", &k.name(), kMaxShortTextBytes},
+            std::tuple{"receive.contact.first_name", &k.first_name(), kMaxShortTextBytes},
+            std::tuple{"receive.contact.last_name", &k.last_name(), kMaxShortTextBytes},
+            std::tuple{"receive.contact.phone", &k.phone(), kMaxTagBytes},
+            std::tuple{"receive.contact.email", &k.email(), kMaxShortTextBytes},
+            std::tuple{"receive.contact.device_id", &k.device_id(), kMaxTagBytes},
+            std::tuple{"receive.contact.account_id", &k.account_id(), kMaxTagBytes}}) {
+        HOTLINE_RETURN_IF_ERROR(CheckText(field, *value, limit, false));
       }
       return absl::OkStatus();
     }

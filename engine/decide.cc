@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/command_validation.h"
 #include "engine/time_util.h"
+#include "engine/upcasters.h"
 #include "hotline/v1/enums.pb.h"
 #include "store/status_macros.h"
 
@@ -77,10 +78,16 @@ absl::StatusOr<Events> Receive(const Context& c) {
   out->set_urgency(r.urgency());
   out->set_title(r.title());
   out->set_content(r.content());
+  out->set_media_url(r.media_url());
+  // Written in the current version: a command's place and contact as they
+  // are, or its location, point and citizen mapped the way version 1
+  // events are read (validation allows one form or the other).
   out->set_location(r.location());
   if (r.has_citizen()) *out->mutable_citizen() = r.citizen();
   if (r.has_point()) *out->mutable_point() = r.point();
-  out->set_media_url(r.media_url());
+  TicketReceivedV1ToV2(out);
+  if (r.has_place()) *out->mutable_place() = r.place();
+  if (r.has_contact()) *out->mutable_contact() = r.contact();
   return Events{e};
 }
 

@@ -11,6 +11,7 @@
 #include "engine/evolve.h"
 #include "engine/time_util.h"
 #include "engine/until_settled.h"
+#include "engine/upcasters.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
@@ -37,7 +38,7 @@ std::vector<std::string> Envelopes(const Command& command, const std::vector<Eve
     *envelope.mutable_at() = command.at();
     *envelope.mutable_recorded_at() = ToProto(recorded_at);
     *envelope.mutable_actor() = command.actor();
-    envelope.set_schema_version(kSchemaVersion);
+    envelope.set_schema_version(CurrentVersion(event));
     *envelope.mutable_event() = event;
     payloads.push_back(envelope.SerializeAsString());
     if (state != nullptr) {

@@ -6,8 +6,9 @@
 #include "engine/command_validation.h"
 #include "engine/directory.h"
 #include "engine/engine.h"
-#include "engine/export_format.h"
 #include "engine/event_codec.h"
+#include "engine/export_format.h"
+#include "engine/upcasters.h"
 #include "store/chain_checker.h"
 #include "store/status_macros.h"
 
@@ -31,6 +32,8 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Option
     if (e.sequence() != sequence) {
       return bad(absl::StrCat("the file has sequence ", e.sequence(), " here"));
     }
+    // A version newer than this build's is refused, never misread.
+    HOTLINE_RETURN_IF_ERROR(CheckVersion(e));
     if (e.stream_id().empty() || e.stream_id().size() > limits.max_stream_id_bytes ||
         e.stream_id().find('\0') != std::string::npos) {
       return bad(absl::StrCat("stream_id: must be 1 to ", limits.max_stream_id_bytes,

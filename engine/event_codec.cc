@@ -1,10 +1,11 @@
 #include "engine/event_codec.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/upcasters.h"
 
 namespace hotline::engine {
 
-absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope* out) {
+absl::Status DecodeStoredEvent(const store::Record& record, hotline::v1::EventEnvelope* out) {
   if (!out->ParseFromString(record.payload)) {
     return absl::DataLossError(absl::StrCat(
         "event at sequence ", record.sequence, " is not a valid EventEnvelope"));
@@ -16,6 +17,11 @@ absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope
   out->set_prev_hash(record.prev_hash);
   out->set_hash(record.hash);
   return absl::OkStatus();
+}
+
+absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope* out) {
+  if (absl::Status s = DecodeStoredEvent(record, out); !s.ok()) return s;
+  return Upcast(out);
 }
 
 std::string StorePayload(hotline::v1::EventEnvelope envelope) {

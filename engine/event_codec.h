@@ -14,12 +14,15 @@
 
 namespace hotline::engine {
 
-// The schema version written into every new envelope.
-inline constexpr int kSchemaVersion = 1;
+// Fills `out` from `record` as it was written: parses the payload and sets
+// sequence, stream_id, stream_version, command_id, prev_hash and hash from
+// the record. DATA_LOSS names the sequence when the payload does not parse.
+// For what must keep the written bytes: exports, proofs.
+absl::Status DecodeStoredEvent(const store::Record& record, hotline::v1::EventEnvelope* out);
 
-// Fills `out` from `record`: parses the payload and sets sequence,
-// stream_id, stream_version, command_id, prev_hash and hash from the record.
-// DATA_LOSS names the sequence when the payload does not parse.
+// DecodeStoredEvent, then the event brought to its type's current version
+// (engine/upcasters.h): what every other reader sees. FAILED_PRECONDITION
+// for an event version newer than this build's.
 absl::Status DecodeEvent(const store::Record& record, hotline::v1::EventEnvelope* out);
 
 // The store payload of `envelope`: the envelope without its positional

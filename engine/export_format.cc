@@ -45,20 +45,38 @@ std::string BadTimestamp(const google::protobuf::Message& m) {
   return "";
 }
 
+// The first UTF-8 character of a name, then "**".
+void MaskName(std::string* name) {
+  if (name->empty()) return;
+  size_t first = 1;
+  while (first < name->size() && (static_cast<unsigned char>((*name)[first]) & 0xC0) == 0x80) {
+    ++first;
+  }
+  *name = name->substr(0, first) + "**";
+}
+
+// All but the first three and last four digits as '*'.
+void MaskPhone(std::string* phone) {
+  for (size_t i = 3; i + 4 < phone->size(); ++i) (*phone)[i] = '*';
+}
+
+// The citizen's name and phone masked, in either version of TicketReceived
+// (an export keeps each event as written).
 void Redact(hotline::v1::EventEnvelope* e) {
   if (!e->event().has_ticket_received()) return;
-  auto* citizen = e->mutable_event()->mutable_ticket_received()->mutable_citizen();
-  std::string name = citizen->name();
-  if (!name.empty()) {
-    size_t first = 1;  // the first UTF-8 character
-    while (first < name.size() && (static_cast<unsigned char>(name[first]) & 0xC0) == 0x80) {
-      ++first;
-    }
-    citizen->set_name(name.substr(0, first) + "**");
+  hotline::v1::TicketReceived* received = e->mutable_event()->mutable_ticket_received();
+  if (received->has_citizen()) {
+    MaskName(received->mutable_citizen()->mutable_name());
+    MaskPhone(received->mutable_citizen()->mutable_phone());
   }
-  std::string phone = citizen->phone();
-  for (size_t i = 3; i + 4 < phone.size(); ++i) phone[i] = '*';
-  citizen->set_phone(phone);
+  if (received->has_contact()) {
+    for (std::string* name : {received->mutable_contact()->mutable_name(),
+                              received->mutable_contact()->mutable_first_name(),
+                              received->mutable_contact()->mutable_last_name()}) {
+      MaskName(name);
+    }
+    MaskPhone(received->mutable_contact()->mutable_phone());
+  }
 }
 
 }  // namespace
@@ -70,7 +88,8 @@ absl::Status ExportEvents(const store::EventLog& log, std::ostream* out, bool bi
   hotline::v1::EventEnvelope envelope;
   absl::Status s = log.Scan(1, UINT64_MAX, [&](const store::Record& r) {
     envelope.Clear();
-    if (absl::Status d = DecodeEvent(r, &envelope); !d.ok()) return d;
+    // As written: an export carries the bytes the hashes cover.
+    if (absl::Status d = DecodeStoredEvent(r, &envelope); !d.ok()) return d;
     if (redact) Redact(&envelope);
     if (binary) {
       coded.WriteVarint32(static_cast<uint32_t>(envelope.ByteSizeLong()));

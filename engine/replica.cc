@@ -51,7 +51,9 @@ absl::Status Replica::Apply(const std::vector<std::string>& records) {
     // Other `$` streams (the access log) feed no projection, as in a rebuild.
     if (record.stream_id.starts_with('$') && !directory_event) continue;
     envelope.Clear();
-    if (absl::Status s = DecodeEvent(record, &envelope); !s.ok()) return bad(s.message());
+    if (absl::Status s = DecodeEvent(record, &envelope); !s.ok()) {
+      return absl::IsFailedPrecondition(s) ? s : bad(s.message());  // a newer version
+    }
     if (directory_event) {
       absl::StatusOr<std::shared_ptr<const Directory>> next = directory->With(envelope.event());
       if (!next.ok()) return bad(next.status().message());

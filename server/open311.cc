@@ -87,10 +87,13 @@ std::string RequestJson(const TicketState& state, const hotline::v1::TicketRecei
     absl::StrAppend(&json, ",\"expected_datetime\":",
                     JsonQuote(Datetime(state.handle_deadline(), zone)));
   }
-  absl::StrAppend(&json, ",\"address\":", JsonQuote(received.location()));
-  if (received.has_point()) {
-    absl::StrAppend(&json, ",\"lat\":", Degrees(received.point().latitude()),
-                    ",\"long\":", Degrees(received.point().longitude()));
+  absl::StrAppend(&json, ",\"address\":", JsonQuote(received.place().address()));
+  if (!received.place().address_id().empty()) {
+    absl::StrAppend(&json, ",\"address_id\":", JsonQuote(received.place().address_id()));
+  }
+  if (received.place().has_latitude()) {
+    absl::StrAppend(&json, ",\"lat\":", Degrees(received.place().latitude()),
+                    ",\"long\":", Degrees(received.place().longitude()));
   }
   return json + "}";
 }
@@ -144,8 +147,8 @@ Open311Response Open311::PostRequest(const Open311Params& form) const {
         !absl::SimpleAtod(*lon, &longitude)) {
       return Open311Error(400, "lat, long: both needed, as decimal degrees");
     }
-    receive->mutable_point()->set_latitude(latitude);
-    receive->mutable_point()->set_longitude(longitude);
+    receive->mutable_place()->set_latitude(latitude);
+    receive->mutable_place()->set_longitude(longitude);
   } else if (address == nullptr || address->empty()) {
     return Open311Error(400, "a location is required: lat and long, or address_string");
   }
@@ -163,15 +166,19 @@ Open311Response Open311::PostRequest(const Open311Params& form) const {
   receive->set_category(category->name());
   receive->set_title(category->name());
   receive->set_content(*description);
-  if (address != nullptr) receive->set_location(*address);
+  if (address != nullptr) receive->mutable_place()->set_address(*address);
+  receive->mutable_place()->set_address_id(field("address_id"));
   receive->set_media_url(field("media_url"));
-  const std::string name = std::string(absl::StripAsciiWhitespace(
-      absl::StrCat(field("first_name"), " ", field("last_name"))));
-  if (!name.empty() || !field("phone").empty() || !field("email").empty()) {
-    receive->mutable_citizen()->set_name(name);
-    receive->mutable_citizen()->set_phone(field("phone"));
-    receive->mutable_citizen()->set_email(field("email"));
-  }
+  hotline::v1::Contact contact;
+  contact.set_first_name(field("first_name"));
+  contact.set_last_name(field("last_name"));
+  contact.set_name(std::string(absl::StripAsciiWhitespace(
+      absl::StrCat(contact.first_name(), " ", contact.last_name()))));
+  contact.set_phone(field("phone"));
+  contact.set_email(field("email"));
+  contact.set_device_id(field("device_id"));
+  contact.set_account_id(field("account_id"));
+  if (contact.ByteSizeLong() > 0) *receive->mutable_contact() = std::move(contact);
   // The engine derives the ticket id itself; a random one cannot collide
   // with the centre's own numbering or be chosen by a client.
   absl::StatusOr<std::string> nonce = NewToken();

@@ -81,8 +81,11 @@ TEST_F(Open311Test, APostedRequestIsAReceiveAndReadsBackWithoutTheCitizen) {
   EXPECT_EQ(state->channel(), hotline::v1::Channel::OPEN311);
   auto history = h_.engine().History(id);
   const auto& received = (*history)[0].event().ticket_received();
-  EXPECT_EQ(received.citizen().name(), "Mei Zhang");
-  EXPECT_EQ(received.citizen().email(), "mei@example.cn");
+  EXPECT_EQ(received.contact().name(), "Mei Zhang");
+  EXPECT_EQ(received.contact().first_name(), "Mei");
+  EXPECT_EQ(received.contact().last_name(), "Zhang");
+  EXPECT_EQ(received.contact().email(), "mei@example.cn");
+  EXPECT_TRUE(received.place().has_latitude());
   EXPECT_EQ((*history)[0].actor().id(), "li");
 
   server::Open311Response got = open311_->GetRequest(id);

@@ -26,6 +26,7 @@
 #include "engine/decide.h"
 #include "engine/directory.h"
 #include "engine/event_codec.h"
+#include "engine/upcasters.h"
 #include "engine/evolve.h"
 #include "engine/json_codec.h"
 #include "engine/time_util.h"
@@ -55,7 +56,7 @@ EventEnvelope Envelope(const Command& command, const Event& event, uint64_t vers
   *e.mutable_at() = command.at();
   *e.mutable_recorded_at() = engine::ToProto(kNow);
   *e.mutable_actor() = command.actor();
-  e.set_schema_version(engine::kSchemaVersion);
+  e.set_schema_version(engine::CurrentVersion(event));
   *e.mutable_event() = event;
   e.set_stream_id(command.ticket_id());
   e.set_stream_version(version);
