@@ -167,8 +167,14 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
   if (!log_->write_error().ok()) return result;
   HOTLINE_ASSIGN_OR_RETURN(std::optional<store::AppendResult> seen,
                            log_->FindCommand(command.command_id()));
-  if (seen.has_value()) return FromAppend(*seen);
-  return result;
+  if (!seen.has_value()) return result;
+  // Recorded, but its group may still be on its way to the replica (the
+  // head moves only once it is there): not an answer yet.
+  if (seen->first_sequence + seen->count - 1 > log_->head().sequence) {
+    return absl::UnavailableError(absl::StrCat(
+        "command '", command.command_id(), "' is still being committed; retry with the same id"));
+  }
+  return FromAppend(*seen);
 }
 
 absl::Status Engine::CheckProjectionsComplete() const {

@@ -47,6 +47,10 @@ absl::Status Follower::Follow(const std::function<bool()>& keep_going,
                               const std::function<void(uint64_t, uint64_t)>& progress) {
   const store::EventLog& log = engine_->log();
   HOTLINE_ASSIGN_OR_RETURN(const StorePosition position, Compare(log, *stream_));
+  if (position.head > 0 && !position.stream_exists) {
+    return absl::NotFoundError(absl::StrCat("no stream ", StreamName(log_id_),
+                                            " on this cluster (the wrong --nats?)"));
+  }
   if (position.has_unreplicated_tail()) return UnreplicatedTailError(position);
   HOTLINE_RETURN_IF_ERROR(replica_.Start());
   std::unique_ptr<StreamReader> reader;
@@ -92,10 +96,32 @@ absl::Status Follower::Follow(const std::function<bool()>& keep_going,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<store::Record>> Follower::DropUnreplicated() {
-  HOTLINE_ASSIGN_OR_RETURN(const StorePosition position, Compare(engine_->log(), *stream_));
-  if (!position.has_unreplicated_tail()) return std::vector<store::Record>();
-  return replica_.DropAfter(position.agreed);
+absl::StatusOr<size_t> Follower::DropUnreplicated(
+    const std::function<absl::Status(const std::vector<store::Record>&)>& before_removing) {
+  const store::EventLog& log = engine_->log();
+  HOTLINE_ASSIGN_OR_RETURN(const StorePosition position, Compare(log, *stream_));
+  if (!position.has_unreplicated_tail()) return 0;
+  // Never from a stream that is not there, or not this log's: what would go
+  // is everything.
+  if (!position.stream_exists) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no stream ", StreamName(log_id_), " on this cluster to compare with (the wrong "
+        "--nats?): nothing removed"));
+  }
+  if (position.agreed == 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stream ", StreamName(log_id_), " does not hold this store's first record: not this "
+        "log's stream; nothing removed"));
+  }
+  std::vector<store::Record> tail;
+  HOTLINE_RETURN_IF_ERROR(log.Scan(position.agreed + 1, position.head,
+                                   [&](const store::Record& r) {
+                                     tail.push_back(r);
+                                     return absl::OkStatus();
+                                   }));
+  HOTLINE_RETURN_IF_ERROR(before_removing(tail));
+  HOTLINE_RETURN_IF_ERROR(replica_.DropAfter(position.agreed).status());
+  return tail.size();
 }
 
 absl::Status Follower::CatchUp(const std::function<void(uint64_t, uint64_t)>& progress) {

@@ -55,8 +55,13 @@ class Follower {
 
   // Removes the records of the store that the stream does not hold (a tail
   // its writer never got into the stream; engine::Replica::DropAfter) and
-  // returns them; none when the store and the stream agree.
-  absl::StatusOr<std::vector<store::Record>> DropUnreplicated();
+  // returns how many; 0 when the store and the stream agree. They are
+  // handed to `before_removing` first (to print or keep them): nothing is
+  // removed unless it returns OK. FAILED_PRECONDITION, removing nothing,
+  // when the cluster has no stream of this log or one without this store's
+  // first record.
+  absl::StatusOr<size_t> DropUnreplicated(
+      const std::function<absl::Status(const std::vector<store::Record>&)>& before_removing);
 
   // Follow until the head reaches the stream's last sequence, as read
   // when it is reached (so the stream's end, unless a writer is still

@@ -271,9 +271,28 @@ absl::Status JetStream::CreateStream(absl::string_view log_id) {
     jsErrCode code = jsErrCode(0);
     const natsStatus s = js_AddStream(&info, connection_->js, &config, nullptr, &code);
     if (info != nullptr) jsStreamInfo_Destroy(info);
-    if (s == NATS_OK || code == JSStreamNameExistErr) return absl::OkStatus();
-    return NatsError(absl::StrCat("creating ", name), s, code);
+    if (s == NATS_OK) return absl::OkStatus();
+    if (code != JSStreamNameExistErr) return NatsError(absl::StrCat("creating ", name), s, code);
+    // A stream of that name with another configuration (an earlier
+    // build's): this writer's records would never reach it.
+    jsStreamInfo* existing = nullptr;
+    const natsStatus found =
+        js_GetStreamInfo(&existing, connection_->js, name.c_str(), nullptr, &code);
+    if (found != NATS_OK) return NatsError(absl::StrCat("looking up ", name), found, code);
+    const bool same =
+        existing->Config->SubjectsLen == 1 && subject == existing->Config->Subjects[0];
+    jsStreamInfo_Destroy(existing);
+    if (same) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stream ", name, " exists but does not take subject ", subject,
+        " (made by an earlier build?); see docs/replication.md"));
   });
+}
+
+size_t JetStream::MaxRecordBytes() const {
+  constexpr int64_t kHeaderRoom = 1024;  // message id, expectations, framing
+  const int64_t max = natsConnection_GetMaxPayload(connection_->nc);
+  return max > kHeaderRoom ? static_cast<size_t>(max - kHeaderRoom) : 0;
 }
 
 absl::StatusOr<std::vector<std::string>> JetStream::LogIds() {
@@ -296,28 +315,32 @@ absl::StatusOr<std::vector<std::string>> JetStream::LogIds() {
 }
 
 absl::StatusOr<std::string> JetStream::Get(absl::string_view log_id, uint64_t sequence) {
-  return WhileUnavailable(options_.publish_deadline, [&]() -> absl::StatusOr<std::string> {
-    natsMsg* msg = nullptr;
-    jsErrCode code = jsErrCode(0);
-    const natsStatus s =
-        js_GetMsg(&msg, connection_->js, StreamName(log_id).c_str(), sequence, nullptr, &code);
-    if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr) {
-      return absl::NotFoundError(
-          absl::StrCat(StreamName(log_id), " has no record at sequence ", sequence));
-    }
-    if (s != NATS_OK) {
-      return NatsError(absl::StrCat("reading sequence ", sequence, " of ", StreamName(log_id)), s,
-                       code);
-    }
-    std::string data(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
-    natsMsg_Destroy(msg);
-    return data;
-  });
+  return WhileUnavailable(options_.publish_deadline, [&] { return GetOnce(log_id, sequence); });
+}
+
+absl::StatusOr<std::string> JetStream::GetOnce(absl::string_view log_id, uint64_t sequence) {
+  natsMsg* msg = nullptr;
+  jsErrCode code = jsErrCode(0);
+  const natsStatus s =
+      js_GetMsg(&msg, connection_->js, StreamName(log_id).c_str(), sequence, nullptr, &code);
+  if (code == JSNoMessageFoundErr) {
+    return absl::NotFoundError(
+        absl::StrCat(StreamName(log_id), " has no record at sequence ", sequence));
+  }
+  // The stream itself missing (a cluster recovering, the wrong cluster) says
+  // nothing of the record: not NOT_FOUND, which callers take as "absent".
+  if (s != NATS_OK) {
+    return NatsError(absl::StrCat("reading sequence ", sequence, " of ", StreamName(log_id)), s,
+                     code);
+  }
+  std::string data(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  natsMsg_Destroy(msg);
+  return data;
 }
 
 absl::Status JetStream::CheckStored(absl::string_view log_id, uint64_t sequence,
                                     absl::string_view record) {
-  HOTLINE_ASSIGN_OR_RETURN(std::string stored, Get(log_id, sequence));
+  HOTLINE_ASSIGN_OR_RETURN(std::string stored, GetOnce(log_id, sequence));
   if (stored == record) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "fenced: ", StreamName(log_id), " holds another writer's record at sequence ", sequence,
@@ -328,15 +351,37 @@ absl::Status JetStream::CheckStored(absl::string_view log_id, uint64_t sequence,
 absl::Status JetStream::Publish(absl::string_view log_id, uint64_t first_sequence,
                                 const std::vector<std::string>& records) {
   absl::MutexLock lock(&connection_->publish_mu);
+  absl::Status published = PublishAll(log_id, first_sequence, records);
+  // A writer whose publish failed writes no more (the error is sticky): what
+  // the client still buffers (it buffers while reconnecting) must not reach
+  // the stream later, after another writer has taken over.
+  if (!published.ok()) natsConnection_Close(connection_->nc);
+  return published;
+}
+
+absl::Status JetStream::PublishAll(absl::string_view log_id, uint64_t first_sequence,
+                                   const std::vector<std::string>& records) {
   const absl::Time deadline = absl::Now() + options_.publish_deadline;
   size_t confirmed = 0;
+  bool alone = false;
   absl::Status last_error;
   while (confirmed < records.size()) {
-    absl::StatusOr<size_t> round = PublishRound(log_id, first_sequence, records, confirmed);
+    absl::StatusOr<Round> round = PublishRound(log_id, first_sequence, records, confirmed, alone);
+    alone = false;
     if (round.ok()) {
-      if (*round > confirmed) {
-        confirmed = *round;
+      if (round->confirmed > confirmed) {
+        confirmed = round->confirmed;
         continue;
+      }
+      if (round->predecessor_id_refused) {
+        // The stream has forgotten its last message id (a server restarted
+        // after the deduplication window): send the next record alone with
+        // the last-sequence check, once the record before it in the stream
+        // is read back as the one it chains to.
+        absl::Status chained = CheckPredecessor(log_id, first_sequence + confirmed,
+                                                records[confirmed]);
+        if (absl::IsFailedPrecondition(chained)) return chained;
+        alone = chained.ok();
       }
     } else if (absl::IsFailedPrecondition(round.status())) {
       return round.status();  // fenced
@@ -351,19 +396,35 @@ absl::Status JetStream::Publish(absl::string_view log_id, uint64_t first_sequenc
           last_error.ok() ? "" : absl::StrCat(" (", last_error.message(), ")"),
           "; whether it holds them is unknown"));
     }
-    absl::SleepFor(absl::Milliseconds(100));
+    if (!alone) absl::SleepFor(absl::Milliseconds(100));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
-                                               uint64_t first_sequence,
-                                               const std::vector<std::string>& records,
-                                               size_t from) {
+absl::Status JetStream::CheckPredecessor(absl::string_view log_id, uint64_t sequence,
+                                         absl::string_view record) {
+  HOTLINE_ASSIGN_OR_RETURN(const uint64_t last, LastSequence(log_id));
+  if (last != sequence - 1 || sequence == 1) {
+    return absl::UnavailableError("the stream is not where the record follows");
+  }
+  HOTLINE_ASSIGN_OR_RETURN(const std::string previous, GetOnce(log_id, sequence - 1));
+  if (previous.size() < store::kHashBytes ||
+      store::StoredHash(previous) != store::StoredPrevHash(record)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "fenced: ", StreamName(log_id), " holds another writer's record at sequence ",
+        sequence - 1, "; this writer accepts no more commands"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<JetStream::Round> JetStream::PublishRound(
+    absl::string_view log_id, uint64_t first_sequence, const std::vector<std::string>& records,
+    size_t from, bool alone) {
   Connection& c = *connection_;
   const std::string subject = absl::StrCat(StreamSubject(log_id), ".", c.session);
   const std::string prefix = absl::StrCat(c.inbox, ".", ++c.round, ".");
-  for (size_t i = from; i < records.size(); ++i) {
+  const size_t end = alone ? from + 1 : records.size();
+  for (size_t i = from; i < end; ++i) {
     const uint64_t sequence = first_sequence + i;
     // Records are sent without waiting for the one before to be confirmed,
     // so the last sequence alone cannot fence: a writer refused at k (another
@@ -384,7 +445,7 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
       s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Sequence",
                             absl::StrCat(sequence - 1).c_str());
     }
-    if (s == NATS_OK && sequence > 1) {
+    if (s == NATS_OK && sequence > 1 && !alone) {
       s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Msg-Id",
                             MessageId(sequence - 1, store::StoredPrevHash(records[i])).c_str());
     }
@@ -395,9 +456,12 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
     if (s != NATS_OK) break;
   }
   std::vector<bool> stored(records.size(), false);
+  // The lowest record answered with a refusal or as a duplicate, and how.
+  std::optional<size_t> refused;
+  bool refused_for_predecessor = false;
   size_t answered = 0;
   const absl::Time until = absl::Now() + options_.request_timeout;
-  while (answered < records.size() - from && absl::Now() < until) {
+  while (answered < end - from && absl::Now() < until) {
     natsMsg* reply = nullptr;
     const natsStatus s = natsSubscription_NextMsg(&reply, c.acks, Millis(until - absl::Now()));
     if (s == NATS_TIMEOUT) break;
@@ -409,34 +473,43 @@ absl::StatusOr<size_t> JetStream::PublishRound(absl::string_view log_id,
     uint64_t sequence;
     if (!absl::StartsWith(reply_subject, prefix) ||
         !absl::SimpleAtoi(absl::string_view(reply_subject).substr(prefix.size()), &sequence) ||
-        sequence < first_sequence + from || sequence >= first_sequence + records.size()) {
+        sequence < first_sequence + from || sequence >= first_sequence + end) {
       continue;  // an earlier round's late acknowledgement
     }
     const size_t i = sequence - first_sequence;
     ++answered;
     if (no_responders || body.empty()) continue;  // no stream leader right now
-      const std::optional<uint64_t> error = JsonNumber(body, "err_code");
+    const std::optional<uint64_t> error = JsonNumber(body, "err_code");
     const std::optional<absl::string_view> duplicate_value = JsonValue(body, "duplicate");
     const bool duplicate = duplicate_value.has_value() && absl::StartsWith(*duplicate_value, "true");
     if (!error.has_value() && !duplicate && JsonNumber(body, "seq") == sequence) {
       stored[i] = true;
-      continue;
-    }
-    // A repeat the stream had taken before (deduplicated, or refused as not
-    // following its last sequence): it counts if the stream holds this very
-    // record there. Another record there: another writer's.
-    if (duplicate || error.has_value()) {
-      const absl::Status check = CheckStored(log_id, sequence, records[i]);
-      if (check.ok()) {
-        stored[i] = true;
-      } else if (absl::IsFailedPrecondition(check)) {
-        return check;
-      }
+    } else if ((duplicate || error == uint64_t{JSStreamWrongLastSequenceErr} ||
+                error == uint64_t{JSStreamWrongLastMsgIDErr}) &&
+               (!refused.has_value() || i < *refused)) {
+      refused = i;
+      refused_for_predecessor = error == uint64_t{JSStreamWrongLastMsgIDErr};
     }
   }
-  size_t confirmed = from;
-  while (confirmed < records.size() && stored[confirmed]) ++confirmed;
-  return confirmed;
+  Round round{from, false};
+  while (round.confirmed < end && stored[round.confirmed]) ++round.confirmed;
+  // A repeat the stream had taken before (deduplicated, or refused as not
+  // following its last record) counts if the stream holds this very record
+  // there; another record there is another writer's. Read back once a
+  // round, for the first record not confirmed: the records chain, so the
+  // rest follow it.
+  if (refused.has_value() && *refused == round.confirmed) {
+    const absl::Status check =
+        CheckStored(log_id, first_sequence + *refused, records[*refused]);
+    if (absl::IsFailedPrecondition(check)) return check;
+    if (check.ok()) {
+      stored[*refused] = true;
+      while (round.confirmed < end && stored[round.confirmed]) ++round.confirmed;
+    } else {
+      round.predecessor_id_refused = refused_for_predecessor && absl::IsNotFound(check);
+    }
+  }
+  return round;
 }
 
 absl::StatusOr<std::unique_ptr<StreamReader>> JetStream::Read(absl::string_view log_id,

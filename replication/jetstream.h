@@ -77,15 +77,22 @@ class JetStream {
   // The ids of every hotline log with a stream in the cluster.
   absl::StatusOr<std::vector<std::string>> LogIds();
 
-  // The record stored at `sequence`; NOT_FOUND when the stream has none.
+  // The record stored at `sequence`; NOT_FOUND when the stream has no
+  // record there (UNAVAILABLE when the stream itself is not found).
   absl::StatusOr<std::string> Get(absl::string_view log_id, uint64_t sequence);
+
+  // The largest record Publish can send: the servers' largest message, less
+  // room for the headers.
+  size_t MaxRecordBytes() const;
 
   // Stores `records` as sequences first_sequence, first_sequence + 1, …
   // OK once the stream holds every one of them, acknowledged by its quorum
   // (or, after a retry, found there). FAILED_PRECONDITION "fenced" naming
   // the sequence when the stream holds another record there: another
   // writer appended. UNAVAILABLE when acknowledgements are still missing
-  // after publish_deadline: whether the stream took them is unknown.
+  // after publish_deadline: whether the stream took them is unknown. After
+  // a failure the connection is closed (nothing it buffered is sent later):
+  // the JetStream serves no more calls.
   absl::Status Publish(absl::string_view log_id, uint64_t first_sequence,
                        const std::vector<std::string>& records);
 
@@ -100,15 +107,32 @@ class JetStream {
   struct Connection;
   JetStream(const NatsOptions& options, std::unique_ptr<Connection> connection);
 
-  // One round of Publish: sends records[from..] and collects their
-  // acknowledgements for up to request_timeout; returns how many records
-  // from the start are now confirmed in the stream.
-  absl::StatusOr<size_t> PublishRound(absl::string_view log_id, uint64_t first_sequence,
-                                      const std::vector<std::string>& records, size_t from);
-  // Whether the stream holds exactly `record` at `sequence`: true, false
-  // (fenced: FAILED_PRECONDITION), or UNAVAILABLE/NOT_FOUND.
+  // What one round of publishing found.
+  struct Round {
+    size_t confirmed;             // records from the start now in the stream
+    bool predecessor_id_refused;  // the first other one was refused for its predecessor's id
+  };
+  // Publish under publish_mu: rounds until every record is confirmed, the
+  // stream holds another writer's record, or publish_deadline.
+  absl::Status PublishAll(absl::string_view log_id, uint64_t first_sequence,
+                          const std::vector<std::string>& records);
+  // Sends records[from..] (only records[from], without the predecessor's
+  // id, when `alone`) and collects their acknowledgements for up to
+  // request_timeout.
+  absl::StatusOr<Round> PublishRound(absl::string_view log_id, uint64_t first_sequence,
+                                     const std::vector<std::string>& records, size_t from,
+                                     bool alone);
+  // OK when the stream holds exactly `record` at `sequence`;
+  // FAILED_PRECONDITION (fenced) when it holds another; otherwise the read's
+  // error (NOT_FOUND: nothing there). One request, not retried.
   absl::Status CheckStored(absl::string_view log_id, uint64_t sequence,
                            absl::string_view record);
+  // OK when the stream ends at sequence - 1 with the record `record`
+  // chains to; FAILED_PRECONDITION (fenced) when it holds another there.
+  absl::Status CheckPredecessor(absl::string_view log_id, uint64_t sequence,
+                                absl::string_view record);
+  // Get without retries.
+  absl::StatusOr<std::string> GetOnce(absl::string_view log_id, uint64_t sequence);
 
   const NatsOptions options_;
   std::unique_ptr<Connection> connection_;

@@ -16,7 +16,8 @@ absl::StatusOr<bool> Agrees(const store::EventLog& log, JetStream& stream,
   absl::StatusOr<std::string> remote = stream.Get(log_id, sequence);
   if (absl::IsNotFound(remote.status())) return false;
   HOTLINE_RETURN_IF_ERROR(remote.status());
-  return store::StoredHash(*remote) == local.hash && store::HashMatches(*remote);
+  // HashMatches first: it also refuses a value too short to hold a hash.
+  return store::HashMatches(*remote) && store::StoredHash(*remote) == local.hash;
 }
 
 }  // namespace

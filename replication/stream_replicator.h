@@ -62,6 +62,8 @@ class StreamReplicator : public store::Replicator {
   absl::Status Replicate(uint64_t first_sequence,
                          const std::vector<std::string>& records) override;
 
+  size_t MaxRecordBytes() const override { return js_->MaxRecordBytes(); }
+
   // kAsync: waits until every record handed over is published or the first
   // error; returns that error. kSync: OK.
   absl::Status Drain();

@@ -74,6 +74,21 @@ absl::Status EventLog::ValidateRequest(const AppendRequest& request) const {
           " bytes, over the limit of ", options_.max_payload_bytes));
     }
   }
+  if (options_.replicator) {
+    // The record's fixed fields (two hashes, sequence, version, two
+    // lengths) and its ids around the payload.
+    constexpr size_t kRecordOverhead = 2 * kHashBytes + 8 + 8 + 2 + 2;
+    const size_t limit = options_.replicator->MaxRecordBytes();
+    for (size_t i = 0; i < request.payloads.size(); ++i) {
+      const size_t record = kRecordOverhead + request.stream_id.size() +
+                            request.command_id.size() + request.payloads[i].size();
+      if (record > limit) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "payloads[", i, "]: a record of ", record, " bytes, over the ", limit,
+            " bytes the replica takes"));
+      }
+    }
+  }
   for (size_t i = 0; i < request.extra_writes.size(); ++i) {
     if (request.extra_writes[i].key.empty()) {
       return absl::InvalidArgumentError(

@@ -2,6 +2,7 @@
 // as they are (a replica's path; see replication/).
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -34,6 +35,9 @@ absl::Status EventLog::AppendRecords(const std::vector<std::string>& values,
   merkle::Frontier frontier = frontier_;
   rocksdb::WriteBatch batch;
   absl::flat_hash_map<std::string, uint64_t> versions;
+  // Command ids first used in this batch (FindCommand sees only what is
+  // written).
+  absl::flat_hash_set<std::string> batch_commands;
   Record r;
   for (const std::string& value : values) {
     const uint64_t sequence = head.sequence + 1;
@@ -75,6 +79,9 @@ absl::Status EventLog::AppendRecords(const std::vector<std::string>& values,
         if (seen.has_value()) {
           return bad(absl::StrCat("command id '", r.command_id, "' was used at sequence ",
                                   seen->first_sequence));
+        }
+        if (!batch_commands.insert(r.command_id).second) {
+          return bad(absl::StrCat("command id '", r.command_id, "' was used before"));
         }
         run_stream = r.stream_id;
         run_command = r.command_id;

@@ -5,6 +5,7 @@
 // acknowledged — a copy of the log elsewhere (replication/ keeps one in a
 // NATS JetStream stream). The store knows only this interface.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class Replicator {
   // time, in sequence order.
   virtual absl::Status Replicate(uint64_t first_sequence,
                                  const std::vector<std::string>& records) = 0;
+
+  // The largest record (a stored value) the copy takes: an append with a
+  // larger one is refused with INVALID_ARGUMENT before anything is written.
+  virtual size_t MaxRecordBytes() const = 0;
 };
 
 }  // namespace hotline::store

@@ -11,10 +11,12 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "replication/follower.h"
 #include "replication/jetstream.h"
 #include "replication/stream_replicator.h"
 #include "store/event_log.h"
 #include "store/record.h"
+#include "tests/engine_harness.h"
 #include "tests/nats_server.h"
 #include "tests/temp_dir.h"
 
@@ -103,8 +105,11 @@ TEST_F(JetStreamTest, AHungServerIsUnavailableNeverOk) {
   server_->Resume();
   EXPECT_TRUE(absl::IsUnavailable(s)) << s;
   EXPECT_THAT(s.message(), HasSubstr("unknown"));
-  // Whether it landed is found out by publishing again: confirmed either way.
-  EXPECT_TRUE(js->Publish(id, 2, {records[1]}).ok());
+  // The failed connection is closed: nothing it buffered reaches the stream
+  // later. Whether the record landed is found out by publishing again from
+  // a new one: confirmed either way.
+  EXPECT_FALSE(js->Publish(id, 2, {records[1]}).ok());
+  EXPECT_TRUE(Connect()->Publish(id, 2, {records[1]}).ok());
 }
 
 TEST_F(JetStreamTest, ReaderReturnsTheRecordsInOrderFromAPosition) {
@@ -184,6 +189,27 @@ TEST_F(ReplicatorAttachTest, AStoreIsCheckedAgainstItsStreamWhenItOpens) {
   EXPECT_THAT(s.message(), HasSubstr("records 5..6"));
   EXPECT_TRUE(Attach(*ahead, ReplicationMode::kAsync).ok());
   EXPECT_EQ(*js->LastSequence(id), 6u);
+}
+
+// --drop-unreplicated against a cluster without the log's stream (the wrong
+// --nats, a rebuilt cluster) would take everything for a tail: refused,
+// nothing handed over or removed.
+TEST_F(JetStreamTest, NothingIsDroppedWithoutTheLogsStream) {
+  hotline::testing::EngineHarness h;  // units registered: records 1..4
+  const uint64_t head = h.head();
+  ASSERT_GT(head, 0u);
+  std::unique_ptr<JetStream> js = Connect();
+  auto first = h.engine().log().Read(1);
+  Follower follower(&h.engine(), js.get(), LogId(first->hash));
+  bool handed_over = false;
+  auto dropped = follower.DropUnreplicated([&](const std::vector<store::Record>&) {
+    handed_over = true;
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(absl::IsFailedPrecondition(dropped.status())) << dropped.status();
+  EXPECT_FALSE(handed_over);
+  EXPECT_EQ(h.head(), head);
+  EXPECT_TRUE(absl::IsNotFound(follower.CatchUp()));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "engine/monthly_report.h"
 #include "engine/replica.h"
 #include "gtest/gtest.h"
+#include "store/event_log.h"
 #include "store/record.h"
 #include "tests/projection_contents.h"
 #include "tests/temp_dir.h"
@@ -195,6 +196,25 @@ TEST_F(ReplicaTest, ADroppedTailLeavesTheLogAndProjectionsAsIfNeverWritten) {
   Copy(replica, keep + 1, values_->size(), 333);
   EXPECT_EQ(copy->log().head().hash, writer_->log().head().hash);
   EXPECT_EQ(Everything(*copy), *everything_);
+}
+
+// A copied stream that uses one command id for two appends in one batch:
+// refused (the store's index would otherwise keep only the second).
+TEST(AppendRecordsTest, ACommandIdUsedTwiceInOneBatchIsRefused) {
+  hotline::testing::TempDir dir;
+  auto log = store::EventLog::Open(dir.Sub("log"), store::Options());
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::vector<std::string> records;
+  std::string prev = store::GenesisHash();
+  for (const auto& [stream, command] : {std::pair{"T-1", "c1"}, std::pair{"T-2", "c2"},
+                                        std::pair{"T-3", "c1"}}) {
+    records.push_back(store::EncodeRecord(prev, records.size() + 1, stream, 1, command, "p"));
+    prev = std::string(store::StoredHash(records.back()));
+  }
+  absl::Status s = (*log)->AppendRecords(records, {});
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_NE(s.message().find("sequence 3"), absl::string_view::npos) << s;
+  EXPECT_EQ((*log)->head().sequence, 0u);
 }
 
 }  // namespace

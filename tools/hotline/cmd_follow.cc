@@ -54,12 +54,17 @@ int Run(const Flags& flags) {
   }
   replication::Follower follower(engine->get(), stream->get(), *log_id);
   if (flags.Has("drop-unreplicated")) {
-    auto dropped = follower.DropUnreplicated();
+    // Printed, and the print checked, before anything is removed.
+    auto dropped = follower.DropUnreplicated([](const std::vector<store::Record>& tail) {
+      PrintDropped(tail);
+      if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        return absl::UnavailableError("writing the records to remove failed; nothing removed");
+      }
+      return absl::OkStatus();
+    });
     if (!dropped.ok()) return Fail("follow", dropped.status());
-    PrintDropped(*dropped);
-    std::fflush(stdout);
     std::fprintf(stderr, "hotline follow: removed %zu records the stream does not hold\n",
-                 dropped->size());
+                 *dropped);
   }
   std::fprintf(stderr, "hotline follow: %s from sequence %llu\n",
                replication::StreamName(*log_id).c_str(),
