@@ -68,6 +68,15 @@ absl::Status EventLog::MakeSticky(const absl::Status& error) {
   return write_error_;
 }
 
+void EventLog::AddTreeLeaf(absl::string_view hash, merkle::Frontier* frontier,
+                           rocksdb::WriteBatch* batch) const {
+  for (const merkle::Node& node : frontier->Append(merkle::LeafHash(hash))) {
+    if (node.level >= kStoredTreeLevel) {
+      batch->Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
+    }
+  }
+}
+
 void EventLog::PutHead(const Head& head, rocksdb::WriteBatch* batch) const {
   std::string value = SequenceKey(head.sequence);
   value.append(head.hash);

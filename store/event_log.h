@@ -339,6 +339,11 @@ class EventLog {
   absl::Status ValidateRequest(const AppendRequest& request) const;
   // INVALID_ARGUMENT naming `field` unless `id` is a valid stream id.
   absl::Status CheckStreamId(absl::string_view field, absl::string_view id) const;
+  // Adds the record whose chain hash is `hash` to `frontier` as the tree's
+  // next leaf, and the stored nodes (levels kStoredTreeLevel and up) that
+  // it completes to `batch`.
+  void AddTreeLeaf(absl::string_view hash, merkle::Frontier* frontier,
+                   rocksdb::WriteBatch* batch) const;
   // Adds the head's key (and the tree's size, which follows it) to `batch`.
   void PutHead(const Head& head, rocksdb::WriteBatch* batch) const;
   // After a write that moved the head: the streams' versions it left into

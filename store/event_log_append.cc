@@ -210,13 +210,7 @@ void EventLog::CommitGroup(const std::vector<PendingAppend*>& group) {
       std::string value = EncodeRecord(head.hash, head.sequence, req.stream_id,
                                        version, req.command_id, payload);
       head.hash = std::string(StoredHash(value));
-      if (options_.merkle_tree) {
-        for (const merkle::Node& node : frontier.Append(merkle::LeafHash(head.hash))) {
-          if (node.level >= kStoredTreeLevel) {
-            batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
-          }
-        }
-      }
+      if (options_.merkle_tree) AddTreeLeaf(head.hash, &frontier, &batch);
       const std::string key = SequenceKey(head.sequence);
       batch.Put(events_, key, value);
       batch.Put(streams_, StreamKey(req.stream_id, version), key);

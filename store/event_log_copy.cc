@@ -92,13 +92,7 @@ absl::Status EventLog::AppendRecords(const std::vector<std::string>& values,
     } else {
       run_command.clear();
     }
-    if (options_.merkle_tree) {
-      for (const merkle::Node& node : frontier.Append(merkle::LeafHash(r.hash))) {
-        if (node.level >= kStoredTreeLevel) {
-          batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
-        }
-      }
-    }
+    if (options_.merkle_tree) AddTreeLeaf(r.hash, &frontier, &batch);
     head.sequence = sequence;
     head.hash = r.hash;
   }

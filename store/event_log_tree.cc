@@ -83,11 +83,7 @@ absl::Status EventLog::PrepareTree() {
   };
   if (stored < head) {
     HOTLINE_RETURN_IF_ERROR(Scan(stored + 1, head, [&](const Record& record) -> absl::Status {
-      for (const merkle::Node& node : frontier.Append(merkle::LeafHash(record.hash))) {
-        if (node.level >= kStoredTreeLevel) {
-          batch.Put(meta_, TreeNodeKey(node.level, node.index), node.hash);
-        }
-      }
+      AddTreeLeaf(record.hash, &frontier, &batch);
       return batch.Count() >= kBuildBatchNodes ? flush() : absl::OkStatus();
     }));
     HOTLINE_RETURN_IF_ERROR(flush());

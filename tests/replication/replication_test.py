@@ -205,9 +205,22 @@ class ReplicationTestCase(unittest.TestCase):
         self.assertVerifies(db)
         self.assertVerifies(reference)
 
+    def assertFollowerHoldsEveryAck(self, load, writer_db):
+        """A follower caught up from empty holds every command the load saw
+        acknowledged, gapless, and is the writer's replica; its events."""
+        follower_db = self.path("follower")
+        self.catch_up(follower_db)
+        events = rf.export_events(HOTLINE, follower_db)
+        self.assertAllIn(load.acknowledged(), events, "acknowledged commands")
+        self.assertGapless(events)
+        self.assertSameReplica(follower_db, writer_db, months_of(events))
+        return events
+
     def assertStreamHolds(self, name, head):
-        """Every node's replica of the stream ends at the log's head."""
-        info = self.cluster.wait_caught_up(name, timeout=60)
+        """Every node's replica of the stream ends at the log's head. A node
+        back from a pause or a kill catches up at the cluster's pace, slow
+        when the tests beside it load both cores: a generous wait."""
+        info = self.cluster.wait_caught_up(name, timeout=240)
         self.assertEqual(info.last_seqs(), {"n1": head, "n2": head, "n3": head},
                          str(info))
         self.assertEqual(info.messages, head, str(info))
@@ -338,12 +351,7 @@ class NatsFailureTest(ReplicationTestCase):
         # the follower below starts once every node is current again.
         self.cluster.wait_ready()
 
-        follower_db = self.path("follower")
-        self.catch_up(follower_db)
-        events = rf.export_events(HOTLINE, follower_db)
-        self.assertAllIn(load.acknowledged(), events, "acknowledged commands")
-        self.assertGapless(events)
-        self.assertSameReplica(follower_db, writer.db, months_of(events))
+        events = self.assertFollowerHoldsEveryAck(load, writer.db)
         self.assertStreamHolds(name, events[-1]["sequence"])
 
 
@@ -583,12 +591,7 @@ class AsyncModeTest(ReplicationTestCase):
         writer.stop()
         self.note(f"async backlog {in_stream + 1}..{head}; {load.summary()}")
 
-        follower_db = self.path("follower")
-        self.catch_up(follower_db)
-        events = rf.export_events(HOTLINE, follower_db)
-        self.assertAllIn(load.acknowledged(), events, "acknowledged commands")
-        self.assertGapless(events)
-        self.assertSameReplica(follower_db, writer.db, months_of(events))
+        self.assertFollowerHoldsEveryAck(load, writer.db)
 
 
 class FollowerCrashTest(ReplicationTestCase):
