@@ -17,6 +17,9 @@ hotline::v1::Command ReceiveCommand(const std::string& ticket, absl::Time at) {
   r->set_urgency(hotline::v1::Urgency::NORMAL);
   r->set_category("噪音扰民");
   r->set_content("施工噪音");
+  // Personal data, sealed when the engine has a master key.
+  r->mutable_contact()->set_name("王五");
+  r->mutable_contact()->set_phone("13900001111");
   return c;
 }
 

@@ -53,7 +53,7 @@ const std::vector<hotline::v1::Command>& MixedCommands() {
   return *commands;
 }
 
-void EngineExecuteMixed(benchmark::State& state, bool tree) {
+void EngineExecuteMixed(benchmark::State& state, bool tree, bool sealed = false) {
   const std::vector<hotline::v1::Command>& commands = MixedCommands();
   int64_t refused = 0;
   for (auto _ : state) {
@@ -62,6 +62,7 @@ void EngineExecuteMixed(benchmark::State& state, bool tree) {
     engine::EngineOptions options;
     options.sync = false;
     options.merkle_tree = tree;
+    if (sealed) options.master_key = std::string(32, 'k');
     options.clock = [&clock] { return clock.Now(); };
     auto engine = engine::Engine::Open(FreshDir("mixed"), options);
     if (!engine.ok()) std::abort();
@@ -81,6 +82,9 @@ void BM_EngineExecuteMixed(benchmark::State& state) { EngineExecuteMixed(state, 
 BENCHMARK(BM_EngineExecuteMixed)->Unit(benchmark::kMillisecond)->Iterations(3);
 void BM_EngineExecuteMixedNoTree(benchmark::State& state) { EngineExecuteMixed(state, false); }
 BENCHMARK(BM_EngineExecuteMixedNoTree)->Unit(benchmark::kMillisecond)->Iterations(3);
+// The cost of sealing personal data, in the same run (docs/personal-data.md).
+void BM_EngineExecuteMixedSealed(benchmark::State& state) { EngineExecuteMixed(state, true, true); }
+BENCHMARK(BM_EngineExecuteMixedSealed)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // Target 2: sync on, 64 submitters; each receives new tickets. With 8, the
 // in-process figure beside the service's 8 gRPC clients (docs/benchmarks.md).
@@ -94,10 +98,11 @@ void EngineDurable(benchmark::State& state, engine::Engine* engine) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-engine::Engine* DurableEngine(const std::string& name, bool tree) {
+engine::Engine* DurableEngine(const std::string& name, bool tree, bool sealed = false) {
   engine::EngineOptions options;  // sync on
   options.backfill = true;
   options.merkle_tree = tree;
+  if (sealed) options.master_key = std::string(32, 'k');
   return engine::Engine::Open(FreshDir(name), options)->release();
 }
 void BM_EngineDurable(benchmark::State& state) {
@@ -112,6 +117,15 @@ void BM_EngineDurableNoTree(benchmark::State& state) {
   EngineDurable(state, engine);
 }
 BENCHMARK(BM_EngineDurableNoTree)->Name("BM_EngineDurable8NoTree")->Threads(8)->UseRealTime()
+    ->MinTime(2);
+// The cost of sealing personal data (a master key; docs/personal-data.md):
+// each new ticket's data key made, wrapped and written, its contact and
+// content sealed. The same as BM_EngineDurable8 otherwise, in the same run.
+void BM_EngineDurableSealed(benchmark::State& state) {
+  static engine::Engine* engine = DurableEngine("durable-sealed", true, true);
+  EngineDurable(state, engine);
+}
+BENCHMARK(BM_EngineDurableSealed)->Name("BM_EngineDurable8Sealed")->Threads(8)->UseRealTime()
     ->MinTime(2);
 
 // Target 3 and 4, and how their cost grows with the log: every projection

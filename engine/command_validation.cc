@@ -224,6 +224,19 @@ absl::Status ValidatePayload(const Command& c) {
       return absl::OkStatus();  // the rest is checked by SlaPolicy::Make
     case Command::kRecordAccess:
       return CheckText("record_access.what", c.record_access().what(), kMaxTagBytes, true);
+    case Command::kErasePersonalData: {
+      const auto& e = c.erase_personal_data();
+      if (e.phone().empty() == !e.has_closed_before()) {
+        return Invalid("erase_personal_data", "give a phone or closed_before, not both");
+      }
+      if (e.has_closed_before()) {
+        HOTLINE_RETURN_IF_ERROR(CheckAt("erase_personal_data.closed_before", e.closed_before()));
+      } else {
+        HOTLINE_RETURN_IF_ERROR(
+            CheckText("erase_personal_data.phone", e.phone(), kMaxTagBytes, true));
+      }
+      return CheckText("erase_personal_data.reason", e.reason(), kMaxShortTextBytes, true);
+    }
     case Command::PAYLOAD_NOT_SET:
       break;
   }
@@ -306,9 +319,9 @@ absl::Status ValidateCommand(const Command& command) {
     return Invalid("command_id", absl::StrCat("the prefix '", kTimerCommandIdPrefix,
                                               "' is reserved for the engine's timer firings"));
   }
-  if (IsDirectoryCommand(command)) {
+  if (IsDirectoryCommand(command) || command.has_erase_personal_data()) {
     if (!command.ticket_id().empty()) {
-      return Invalid("ticket_id", "must be empty for a directory command");
+      return Invalid("ticket_id", "must be empty for a directory command or an erasure");
     }
   } else if (!IsValidId(command.ticket_id(), kMaxTicketIdBytes)) {
     return Invalid("ticket_id", "must be 1 to 64 bytes of [A-Za-z0-9._:-]");

@@ -43,6 +43,13 @@ bool IsValidUtf8(absl::string_view text);
 // which ticket's data, when.
 inline constexpr char kAccessStream[] = "$access";
 
+// The stream of CitizenDataErased events (erase_personal_data commands).
+inline constexpr char kErasureStream[] = "$erasure";
+
+// Most tickets one erase_personal_data command erases; a retention run
+// over more repeats the command (each erases the next ones).
+inline constexpr size_t kMaxTicketsPerErasure = 5000;
+
 // True for the payloads that act on the directory streams ($units,
 // $policy) rather than on a ticket.
 bool IsDirectoryCommand(const hotline::v1::Command& command);

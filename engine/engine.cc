@@ -26,20 +26,27 @@ ExecuteResult FromAppend(const store::AppendResult& r) {
   return ExecuteResult{r.first_sequence, r.count, r.stream_version, r.duplicate};
 }
 
-// The envelopes of `events` as store payloads. When `state` is given, each
-// event is also applied to it (stream versions from `version` + 1 on).
-std::vector<std::string> Envelopes(const Command& command, const std::vector<Event>& events,
-                                   absl::Time recorded_at, uint64_t version,
-                                   TicketState* state) {
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> Engine::Envelopes(
+    const Command& command, const std::vector<Event>& events, uint64_t version,
+    TicketState* state, std::vector<store::ExtraWrite>* writes) const {
+  const google::protobuf::Timestamp recorded_at = ToProto(options_.clock());
+  std::vector<EventEnvelope> envelopes(events.size());
+  std::vector<EventEnvelope*> pointers;
+  for (size_t i = 0; i < events.size(); ++i) {
+    EventEnvelope& envelope = envelopes[i];
+    *envelope.mutable_at() = command.at();
+    *envelope.mutable_recorded_at() = recorded_at;
+    *envelope.mutable_actor() = command.actor();
+    envelope.set_schema_version(CurrentVersion(events[i]));
+    *envelope.mutable_event() = events[i];
+    pointers.push_back(&envelope);
+  }
+  HOTLINE_RETURN_IF_ERROR(personal_->Seal(command.ticket_id(), pointers, writes));
   std::vector<std::string> payloads;
   payloads.reserve(events.size());
-  for (const Event& event : events) {
-    EventEnvelope envelope;
-    *envelope.mutable_at() = command.at();
-    *envelope.mutable_recorded_at() = ToProto(recorded_at);
-    *envelope.mutable_actor() = command.actor();
-    envelope.set_schema_version(CurrentVersion(event));
-    *envelope.mutable_event() = event;
+  for (EventEnvelope& envelope : envelopes) {
     payloads.push_back(envelope.SerializeAsString());
     if (state != nullptr) {
       envelope.set_stream_id(command.ticket_id());
@@ -49,8 +56,6 @@ std::vector<std::string> Envelopes(const Command& command, const std::vector<Eve
   }
   return payloads;
 }
-
-}  // namespace
 
 absl::StatusOr<hotline::v1::EventEnvelope> EventSubscription::Next(absl::Duration timeout) {
   HOTLINE_ASSIGN_OR_RETURN(store::Record record, records_->Next(timeout));
@@ -72,7 +77,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.replicator = options.replicator;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<PersonalData> personal,
+                           PersonalData::Open(log.get(), options.master_key));
   std::unique_ptr<Engine> engine(new Engine(path, std::move(options), std::move(log)));
+  engine->personal_ = std::move(personal);
   HOTLINE_RETURN_IF_ERROR(engine->LoadDirectory());
   HOTLINE_RETURN_IF_ERROR(engine->LoadRebuildMark());
   if (engine->options_.maintain_statistics &&
@@ -152,9 +160,10 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
   if (absl::Status time = CheckTime(command); !time.ok()) {
     result = time;
   } else {
-    result = IsDirectoryCommand(command) ? ExecuteDirectoryCommand(command)
-             : command.has_record_access() ? ExecuteAccessCommand(command)
-                                           : ExecuteTicketCommand(command);
+    result = IsDirectoryCommand(command)          ? ExecuteDirectoryCommand(command)
+             : command.has_record_access()        ? ExecuteAccessCommand(command)
+             : command.has_erase_personal_data()  ? ExecuteErasure(command)
+                                                  : ExecuteTicketCommand(command);
   }
   if (result.ok()) return result;
   // A command id seen before answers with the original result whatever
@@ -253,7 +262,8 @@ absl::StatusOr<store::AppendResult> Engine::AppendTicketEvents(
     request.other_streams.push_back({decided_on->ticket_id(), decided_on->version()});
   }
   request.command_id = command.command_id();
-  request.payloads = Envelopes(command, events, options_.clock(), version, next.get());
+  HOTLINE_ASSIGN_OR_RETURN(request.payloads,
+                           Envelopes(command, events, version, next.get(), &request.extra_writes));
   AppendTimerWrites(ticket, *next, &request.extra_writes);
   request.extra_writes.push_back(
       {store::Family::kState, command.ticket_id(), next->SerializeAsString()});
@@ -282,7 +292,8 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteDirectoryCommand(const Command& com
   request.stream_id = policy ? kPolicyStream : kUnitsStream;
   request.expected_version = version;
   request.command_id = command.command_id();
-  request.payloads = Envelopes(command, events, options_.clock(), version, nullptr);
+  HOTLINE_ASSIGN_OR_RETURN(request.payloads,
+                           Envelopes(command, events, version, nullptr, &request.extra_writes));
   HOTLINE_ASSIGN_OR_RETURN(store::AppendResult appended, log_->Append(request));
   if (appended.duplicate) return FromAppend(appended);
   std::shared_ptr<const Directory> next = dir;
@@ -306,7 +317,8 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteAccessCommand(const Command& comman
   store::AppendRequest request;
   request.stream_id = kAccessStream;
   request.command_id = command.command_id();
-  request.payloads = Envelopes(command, {event}, options_.clock(), 0, nullptr);
+  HOTLINE_ASSIGN_OR_RETURN(request.payloads,
+                           Envelopes(command, {event}, 0, nullptr, &request.extra_writes));
   HOTLINE_ASSIGN_OR_RETURN(store::AppendResult appended, log_->Append(request));
   return FromAppend(appended);
 }
@@ -342,7 +354,10 @@ absl::StatusOr<std::vector<EventEnvelope>> Engine::History(
   }
   std::vector<EventEnvelope> events(records.size());
   for (size_t i = 0; i < records.size(); ++i) {
-    HOTLINE_RETURN_IF_ERROR(DecodeEvent(records[i], &events[i]));
+    // Revealed in the shape they were sealed in, then upcast.
+    HOTLINE_RETURN_IF_ERROR(DecodeStoredEvent(records[i], &events[i]));
+    HOTLINE_RETURN_IF_ERROR(personal_->Reveal(&events[i]));
+    HOTLINE_RETURN_IF_ERROR(Upcast(&events[i]));
   }
   return events;
 }

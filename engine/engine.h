@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "engine/directory.h"
 #include "engine/monthly_report.h"
+#include "engine/personal_data.h"
 #include "engine/stats_projection.h"
 #include "engine/ticket_cache.h"
 #include "engine/timer_index.h"
@@ -86,6 +87,10 @@ struct EngineOptions {
   // stream, replication/) each command's events must reach before Execute
   // returns OK. Read-write engines only. Default: none.
   std::shared_ptr<store::Replicator> replicator;
+  // The operator's master key (32 bytes; `hotline keygen-master`): personal
+  // fields are then sealed and erasable (engine/personal_data.h). Empty:
+  // none; see PersonalData::Open for a store sealed under one. Default none.
+  std::string master_key;
 };
 
 // What an executed command appended.
@@ -133,7 +138,13 @@ class Engine {
   // interrupted until RebuildProjections completes. A record_access command
   // (any role but SYSTEM) appends a TicketDataRead for its ticket_id to the
   // `$access` stream (kAccessStream): the access log of reads of citizen
-  // data, under the hash chain like every event.
+  // data, under the hash chain like every event. An erase_personal_data
+  // command (ADMIN) appends a CitizenDataErased to `$erasure`
+  // (kErasureStream) together with the deletion of the data keys of the
+  // tickets it names, then forces the keys off the disk (EventLog::Shred):
+  // NOT_FOUND when no ticket it names has a key, FAILED_PRECONDITION without
+  // a master key. Events with personal fields have them sealed
+  // (PersonalData::Seal).
   absl::StatusOr<ExecuteResult> Execute(const hotline::v1::Command& command);
 
   // The ticket's current state; NOT_FOUND for an unknown ticket. Replayed
@@ -146,8 +157,9 @@ class Engine {
   absl::StatusOr<hotline::v1::TicketState> GetTicketAsOf(const std::string& ticket_id,
                                                          absl::Time as_of) const;
 
-  // Every event of the ticket's stream, in order, with positions and hashes.
-  // NOT_FOUND for an unknown ticket.
+  // Every event of the ticket's stream, in order, with positions and hashes,
+  // its personal fields revealed or masked (PersonalData::Reveal). NOT_FOUND
+  // for an unknown ticket.
   absl::StatusOr<std::vector<hotline::v1::EventEnvelope>> History(
       const std::string& ticket_id) const;
 
@@ -265,6 +277,9 @@ class Engine {
   // The underlying log, for tools that read it whole (export, verify, stats).
   const store::EventLog& log() const { return *log_; }
 
+  // Personal data's keys, for readers of the log that show personal fields.
+  const PersonalData& personal_data() const { return *personal_; }
+
   absl::Time Now() const { return options_.clock(); }
 
  private:
@@ -318,6 +333,16 @@ class Engine {
   absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
   // record_access: one TicketDataRead on kAccessStream.
   absl::StatusOr<ExecuteResult> ExecuteAccessCommand(const hotline::v1::Command& command);
+  // erase_personal_data (engine_erasure.cc).
+  absl::StatusOr<ExecuteResult> ExecuteErasure(const hotline::v1::Command& command);
+  // The store payloads of a command's `events` (stream versions from
+  // `version` + 1 on), each also applied to `state` when given, their
+  // personal fields sealed for the command's ticket (key writes to `writes`).
+  absl::StatusOr<std::vector<std::string>> Envelopes(const hotline::v1::Command& command,
+                                                     const std::vector<hotline::v1::Event>& events,
+                                                     uint64_t version,
+                                                     hotline::v1::TicketState* state,
+                                                     std::vector<store::ExtraWrite>* writes) const;
   // The state a command decides on: the cached one unless `stored` asks for
   // the stored one (after an ABORTED append), nullptr when none.
   absl::StatusOr<std::shared_ptr<const hotline::v1::TicketState>> TicketForDecision(
@@ -330,6 +355,7 @@ class Engine {
   const EngineOptions options_;
   std::unique_ptr<store::EventLog> log_;
   std::unique_ptr<StatsProjection> stats_;
+  std::unique_ptr<PersonalData> personal_;  // set by Open
   TicketCache ticket_cache_;
   std::atomic<bool> stop_{false};
   // A rebuild is running or was interrupted: ticket states and timers may be

@@ -143,6 +143,7 @@ void Evolve(const hotline::v1::EventEnvelope& envelope, TicketState* s) {
     case Event::kUnitUpdated:
     case Event::kPolicyPublished:
     case Event::kTicketDataRead:
+    case Event::kCitizenDataErased:
     case Event::PAYLOAD_NOT_SET:
       break;
   }

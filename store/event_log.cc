@@ -296,7 +296,15 @@ void EventLog::ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
 }
 
 rocksdb::ColumnFamilyHandle* EventLog::FamilyHandle(Family family) const {
-  return family == Family::kState ? state_ : projections_;
+  switch (family) {
+    case Family::kState:
+      return state_;
+    case Family::kProjections:
+      return projections_;
+    case Family::kSecrets:
+      return secrets_;
+  }
+  return nullptr;
 }
 
 void EventLog::AddExtraWrites(const std::vector<ExtraWrite>& writes,
@@ -312,6 +320,7 @@ void EventLog::AddExtraWrites(const std::vector<ExtraWrite>& writes,
 
 absl::StatusOr<std::optional<std::string>> EventLog::Get(
     Family family, absl::string_view key) const {
+  if (FamilyHandle(family) == nullptr) return std::nullopt;
   std::string value;
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), FamilyHandle(family), ToSlice(key), &value);
@@ -342,6 +351,7 @@ absl::Status EventLog::ScanFamilyRange(
     Family family, absl::string_view from, absl::string_view to,
     const std::function<absl::Status(absl::string_view, absl::string_view)>&
         visit) const {
+  if (FamilyHandle(family) == nullptr) return absl::OkStatus();
   rocksdb::ReadOptions ro;
   const rocksdb::Slice upper = ToSlice(to);
   if (!to.empty()) ro.iterate_upper_bound = &upper;

@@ -65,6 +65,11 @@ class Subscription;
 enum class Family {
   kState,        // per-entity current state, e.g. an inline projection
   kProjections,  // anything else a projection keeps
+  // Secrets (e.g. data keys) that no copy of the store may hold: left out of
+  // CreateCheckpoint, and a deleted one is forced off the disk by Shred.
+  // Absent (reads find nothing) in a store made before it and opened
+  // read-only.
+  kSecrets,
 };
 
 // A caller-supplied write to commit atomically with an append (or with a
@@ -293,15 +298,20 @@ class EventLog {
   // nothing may append meanwhile. Synced before it returns.
   absl::StatusOr<std::vector<Record>> DropAfter(uint64_t sequence);
 
+  // Forces deleted Family::kSecrets keys off the disk: that family's
+  // memtable flushed and its files compacted (so no SST keeps an old
+  // value), then every family flushed so that no write-ahead log file that
+  // held one remains. kReadWrite only.
+  absl::Status Shred();
+
   // Forces every append committed so far onto stable storage (fsync of the
   // write-ahead log): for bulk loads made with Options::sync off.
   absl::Status SyncWal();
 
-  // Writes a consistent copy of the whole database to the new directory
-  // `dir`, usable by Open like the original, while appends go on: the writer
-  // takes a RocksDB checkpoint (hard links where the file system allows); a
-  // kSecondary (after CatchUp) or kReadOnly log, which needs no lock and so
-  // works beside a running writer, copies every key as of its view.
+  // Writes a consistent copy of the database to the new directory `dir`,
+  // usable by Open like the original, while appends go on: every key as of
+  // one snapshot (for kSecondary after CatchUp, for kReadOnly as opened)
+  // except those of Family::kSecrets, which no copy holds.
   // FAILED_PRECONDITION when `dir` exists.
   absl::Status CreateCheckpoint(const std::string& dir) const;
 
@@ -352,8 +362,6 @@ class EventLog {
   // Commits the given appends as one group. Called only by the group leader.
   void CommitGroup(const std::vector<PendingAppend*>& group);
   rocksdb::ColumnFamilyHandle* FamilyHandle(Family family) const;
-  // CreateCheckpoint without a writer: every key copied into a new database.
-  absl::Status CopyTo(const std::string& dir) const;
   // Adds a caller's puts and deletes to `batch`.
   void AddExtraWrites(const std::vector<ExtraWrite>& writes, rocksdb::WriteBatch* batch) const;
   // A snapshot for multi-read consistency beside a live writer; nullptr where
@@ -371,6 +379,7 @@ class EventLog {
   rocksdb::ColumnFamilyHandle* state_;
   rocksdb::ColumnFamilyHandle* projections_;
   rocksdb::ColumnFamilyHandle* meta_;
+  rocksdb::ColumnFamilyHandle* secrets_;  // nullptr: absent (see kSecrets)
 
   // Stream versions as of the head, touched only by the group leader (one
   // thread at a time, ordered by mu_ hand-offs). Not a source of truth.

@@ -1,12 +1,11 @@
-// EventLog::CreateCheckpoint: a consistent copy of the store, by the writer
-// (a RocksDB checkpoint) or by a reader beside it (every key copied).
+// EventLog::CreateCheckpoint: a consistent copy of the store without its
+// secrets; EventLog::Shred: deleted secrets forced off the disk.
 
 #include <filesystem>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
-#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "store/event_log.h"
 #include "store/rocks_options.h"
@@ -21,15 +20,8 @@ absl::Status EventLog::CreateCheckpoint(const std::string& dir) const {
     return absl::FailedPreconditionError(
         absl::StrCat(dir, error ? absl::StrCat(": ", error.message()) : " already exists"));
   }
-  if (options_.mode != OpenMode::kReadWrite) return CopyTo(dir);
-  rocksdb::Checkpoint* raw = nullptr;
-  HOTLINE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw),
-                                    "preparing a checkpoint"));
-  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  return FromRocks(checkpoint->CreateCheckpoint(dir), absl::StrCat("writing a checkpoint to ", dir));
-}
-
-absl::Status EventLog::CopyTo(const std::string& dir) const {
+  // Key by key rather than a RocksDB checkpoint's hard links: a checkpoint
+  // would carry the secrets family's files and write-ahead log with it.
   rocksdb::Options ro = RocksOptions(options_);
   ro.create_if_missing = true;
   ro.error_if_exists = true;
@@ -45,10 +37,13 @@ absl::Status EventLog::CopyTo(const std::string& dir) const {
   // batch; a copy cut short is an incomplete directory, never the store.
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;
+  const rocksdb::Snapshot* snapshot = TakeSnapshot();
   absl::Status status;
   for (size_t i = 0; i < handles_.size() && status.ok(); ++i) {
+    if (handles_[i] == secrets_) continue;
     rocksdb::ReadOptions read;
     read.fill_cache = false;
+    read.snapshot = snapshot;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, handles_[i]));
     rocksdb::WriteBatch batch;
     for (it->SeekToFirst(); it->Valid() && status.ok(); it->Next()) {
@@ -61,12 +56,27 @@ absl::Status EventLog::CopyTo(const std::string& dir) const {
     if (status.ok()) status = FromRocks(it->status(), "reading the store");
     if (status.ok()) status = FromRocks(copy->Write(wo, &batch), absl::StrCat("writing to ", dir));
   }
+  ReleaseSnapshot(snapshot);
   if (status.ok()) {
     status = FromRocks(copy->Flush(rocksdb::FlushOptions(), handles), absl::StrCat("flushing ", dir));
   }
   for (rocksdb::ColumnFamilyHandle* h : handles) copy->DestroyColumnFamilyHandle(h);
   const absl::Status closed = FromRocks(copy->Close(), absl::StrCat("closing ", dir));
   return status.ok() ? closed : status;
+}
+
+absl::Status EventLog::Shred() {
+  HOTLINE_RETURN_IF_ERROR(CheckWritable());
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Flush(flush, secrets_), "flushing the secrets"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->CompactRange(compact, secrets_, nullptr, nullptr),
+                                     "compacting the secrets"));
+  // A write-ahead log file is deleted once every family has flushed what it
+  // holds; the secrets' own flush above does not free it alone.
+  return CheckWrite(db_->Flush(flush, handles_), "flushing the store");
 }
 
 }  // namespace hotline::store

@@ -1,6 +1,7 @@
 // EventLog::Open and what opening checks: the options, that the directory
 // holds an event log (or nothing), its format marker and its head.
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -59,8 +60,8 @@ absl::Status ValidateOptions(const Options& o) {
 }
 
 // FAILED_PRECONDITION when the database at `path` has column families that
-// are not the event log's.
-absl::Status CheckOwnFamilies(const rocksdb::Options& ro, const std::string& path) {
+// are not the event log's; otherwise whether it has the secrets family.
+absl::StatusOr<bool> CheckOwnFamilies(const rocksdb::Options& ro, const std::string& path) {
   std::vector<std::string> names;
   HOTLINE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(ro, path, &names),
                                     absl::StrCat("listing the column families of ", path)));
@@ -71,7 +72,7 @@ absl::Status CheckOwnFamilies(const rocksdb::Options& ro, const std::string& pat
           "': not a hotline event log"));
     }
   }
-  return absl::OkStatus();
+  return std::find(names.begin(), names.end(), kSecretsFamily) != names.end();
 }
 
 }  // namespace
@@ -96,9 +97,14 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   }
   const rocksdb::Options ro = RocksOptions(options);
   // Another program's RocksDB database is not ours to add families to.
-  if (exists) HOTLINE_RETURN_IF_ERROR(CheckOwnFamilies(ro, path));
+  bool has_secrets = true;
+  if (exists) {
+    HOTLINE_ASSIGN_OR_RETURN(has_secrets, CheckOwnFamilies(ro, path));
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const std::string& name : FamilyNames()) {
+    // A reader cannot add the family a store made before it lacks.
+    if (name == kSecretsFamily && !has_secrets && options.mode != OpenMode::kReadWrite) continue;
     rocksdb::ColumnFamilyOptions family(ro);
     if (name == kCommandsFamily || name == kStateFamily || name == kStreamsFamily) {
       // Point lookups that mostly miss (a new command id, ticket, stream): a
@@ -191,7 +197,8 @@ EventLog::EventLog(const Options& options, std::unique_ptr<rocksdb::DB> db,
       commands_(handles_[3]),
       state_(handles_[4]),
       projections_(handles_[5]),
-      meta_(handles_[6]) {}
+      meta_(handles_[6]),
+      secrets_(handles_.size() > 7 ? handles_[7] : nullptr) {}
 
 EventLog::~EventLog() { (void)Close(); }
 

@@ -18,6 +18,10 @@ inline constexpr char kCommandsFamily[] = "commands";    // command id -> seq BE
 inline constexpr char kStateFamily[] = "state";          // owner's key -> owner's value
 inline constexpr char kProjectionsFamily[] = "projections";  // owner's keys
 inline constexpr char kMetaFamily[] = "meta";            // fixed keys below
+// The owner's secrets (data keys): outside the chain, left out of every
+// copy (CreateCheckpoint), forced off the disk by Shred. Stores made before
+// it have no such family until opened read-write.
+inline constexpr char kSecretsFamily[] = "secrets";      // owner's key -> owner's value
 
 // meta: "format" -> decimal format version; "head" -> seq BE64 || hash (32).
 inline constexpr char kMetaFormatKey[] = "format";

@@ -55,7 +55,7 @@ rocksdb::Options RocksOptions(const Options& options) {
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kEventsFamily, kStreamsFamily, kCommandsFamily,
-      kStateFamily, kProjectionsFamily, kMetaFamily};
+      kStateFamily, kProjectionsFamily, kMetaFamily, kSecretsFamily};
   return *names;
 }
 

@@ -4,8 +4,11 @@
 
 #include <cstdio>
 
+#include <fstream>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/secret_box.h"
 #include "engine/time_util.h"
 
 namespace hotline::cli {
@@ -15,6 +18,7 @@ absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args,
                                    size_t min_positional, size_t max_positional) {
   std::vector<FlagSpec> all = specs;
   all.push_back({"db", true, ""});
+  all.push_back({"master-key-file", true, ""});
   all.push_back({"help", false, ""});
   Flags flags;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -71,7 +75,8 @@ const std::vector<Subcommand>& Subcommands() {
       SlaCommand(),    TimersCommand(), PolicyCommand(),  ExportCommand(),
       ImportCommand(), RebuildCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
       StatsCommand(),  ServeCommand(),  TokenCommand(), KeygenCommand(), CheckpointCommand(),
-      ProveCommand(), VerifyProofCommand(), FollowCommand()};
+      ProveCommand(), VerifyProofCommand(), FollowCommand(), KeygenMasterCommand(),
+      EraseCommand()};
   return *kAll;
 }
 
@@ -80,8 +85,29 @@ absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
   engine::EngineOptions options;
   options.mode = writable ? store::OpenMode::kReadWrite : store::OpenMode::kReadOnly;
   options.backfill = backfill;
+  HOTLINE_RETURN_IF_ERROR(SetUpMasterKey(flags, &options));
   if (writable) HOTLINE_RETURN_IF_ERROR(SetUpReplication(flags, &options));
   return engine::Engine::Open(flags.db(), options);
+}
+
+absl::Status SetUpMasterKey(const Flags& flags, engine::EngineOptions* options) {
+  const std::optional<std::string> path = flags.Get("master-key-file");
+  if (!path.has_value()) return absl::OkStatus();
+  std::ifstream in(*path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(absl::StrCat("--master-key-file: cannot read ", *path));
+  }
+  // One byte more than a key, to tell a longer file from a key.
+  std::string key(engine::kSecretKeyBytes + 1, '\0');
+  in.read(key.data(), static_cast<std::streamsize>(key.size()));
+  key.resize(static_cast<size_t>(in.gcount()));
+  if (key.size() != engine::kSecretKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--master-key-file: ", *path, " is not a master key (", engine::kSecretKeyBytes,
+        " bytes, as hotline keygen-master writes)"));
+  }
+  options->master_key = std::move(key);
+  return absl::OkStatus();
 }
 
 absl::Status RequireFlags(const Flags& flags, std::initializer_list<const char*> names) {

@@ -33,7 +33,8 @@ class Flags {
  public:
   // Parses `args` (after the subcommand name). Accepts "--name value",
   // "--name=value" and boolean "--name"; everything else is positional.
-  // "--db DIR" and "--help" are accepted by every subcommand. INVALID_ARGUMENT
+  // "--db DIR", "--master-key-file FILE" and "--help" are accepted by every
+  // subcommand. INVALID_ARGUMENT
   // names an unknown flag, a missing value, or a wrong positional count.
   static absl::StatusOr<Flags> Parse(const std::vector<std::string>& args,
                                      const std::vector<FlagSpec>& specs,
@@ -85,12 +86,19 @@ Subcommand CheckpointCommand();
 Subcommand ProveCommand();
 Subcommand VerifyProofCommand();
 Subcommand FollowCommand();
+Subcommand KeygenMasterCommand();
+Subcommand EraseCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.
 absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
                                                            bool writable,
                                                            bool backfill = false);
+
+// Sets options->master_key from --master-key-file (accepted by every
+// subcommand) when given; INVALID_ARGUMENT names the flag when the file
+// cannot be read or is not 32 bytes.
+absl::Status SetUpMasterKey(const Flags& flags, engine::EngineOptions* options);
 
 // INVALID_ARGUMENT "--NAME is required" for the first of `names` not given.
 absl::Status RequireFlags(const Flags& flags, std::initializer_list<const char*> names);

@@ -45,6 +45,9 @@ int Run(const Flags& flags) {
   engine_options.on_group_commit = [&metrics](const store::GroupCommitInfo& info) {
     metrics.GroupCommitted(info.appends, info.write_time, info.synced);
   };
+  if (absl::Status s = SetUpMasterKey(flags, &engine_options); !s.ok()) {
+    return Usage(FindSubcommand("serve"), s);
+  }
   if (absl::Status s = SetUpReplication(flags, &engine_options); !s.ok()) {
     return absl::IsInvalidArgument(s) ? Usage(FindSubcommand("serve"), s) : Fail("serve", s);
   }

@@ -35,6 +35,9 @@ int Run(const Flags& flags) {
   engine::EngineOptions engine_options;
   engine_options.clock = [&clock] { return clock.Now(); };
   engine_options.sync = !flags.Has("no-sync");
+  if (absl::Status s = SetUpMasterKey(flags, &engine_options); !s.ok()) {
+    return Usage(FindSubcommand("simulate"), s);
+  }
   if (absl::Status s = SetUpReplication(flags, &engine_options); !s.ok()) {
     return absl::IsInvalidArgument(s) ? Usage(FindSubcommand("simulate"), s) : Fail("simulate", s);
   }

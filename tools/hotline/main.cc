@@ -31,6 +31,8 @@ void PrintHelp(const Subcommand& c) {
                 f.help.c_str());
   }
   std::printf("  --%-18s %s\n", "db DIR", "the store (default ./hotline-data)");
+  std::printf("  --%-18s %s\n", "master-key-file F",
+              "the master key personal data is sealed under (docs/personal-data.md)");
   std::printf("  --%-18s %s\n", "help", "this text");
 }
 
