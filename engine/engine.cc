@@ -153,7 +153,12 @@ absl::StatusOr<ExecuteResult> Engine::Execute(const Command& command) {
   if (options_.mode != store::OpenMode::kReadWrite) {
     return absl::FailedPreconditionError("the engine is open read-only");
   }
+  if (command.has_erase_personal_data()) return Erase(command);
   absl::ReaderMutexLock running(&commands_mu_);
+  return Decided(command);
+}
+
+absl::StatusOr<ExecuteResult> Engine::Decided(const Command& command) {
   HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
   HOTLINE_RETURN_IF_ERROR(ValidateCommand(command));
   absl::StatusOr<ExecuteResult> result = absl::UnknownError("not executed");

@@ -333,7 +333,14 @@ class Engine {
   absl::StatusOr<ExecuteResult> ExecuteDirectoryCommand(const hotline::v1::Command& command);
   // record_access: one TicketDataRead on kAccessStream.
   absl::StatusOr<ExecuteResult> ExecuteAccessCommand(const hotline::v1::Command& command);
-  // erase_personal_data (engine_erasure.cc).
+  // Execute without its lock: the command decided and appended, or the
+  // original result of a command id seen before. Under commands_mu_.
+  absl::StatusOr<ExecuteResult> Decided(const hotline::v1::Command& command);
+  // Execute of an erase_personal_data: alone (no command runs meanwhile,
+  // so none seals under a key it deletes), then the shred
+  // (engine_erasure.cc).
+  absl::StatusOr<ExecuteResult> Erase(const hotline::v1::Command& command);
+  // Its append, by Decided.
   absl::StatusOr<ExecuteResult> ExecuteErasure(const hotline::v1::Command& command);
   // The store payloads of a command's `events` (stream versions from
   // `version` + 1 on), each also applied to `state` when given, their
@@ -365,6 +372,9 @@ class Engine {
   // exclusively while a rebuild marks the projections incomplete: no command
   // that passed the check above is still writing when a rebuild clears them.
   absl::Mutex commands_mu_;
+  // Held by an erasure from its start to the end of its shred: erasures
+  // run one at a time.
+  absl::Mutex erasure_mu_;
   // A rebuild or import is running; a second one is refused.
   std::atomic<bool> rebuilding_{false};
   std::thread stats_thread_;  // runs MaintainStatistics when maintained

@@ -18,6 +18,20 @@ using hotline::v1::TicketStatus;
 
 }  // namespace
 
+absl::StatusOr<ExecuteResult> Engine::Erase(const hotline::v1::Command& command) {
+  absl::MutexLock one_at_a_time(&erasure_mu_);
+  // An earlier erasure's shred cut short (a crash, a reader's snapshot).
+  HOTLINE_RETURN_IF_ERROR(personal_->ShredIfOwed());
+  absl::StatusOr<ExecuteResult> result;
+  {
+    absl::MutexLock alone(&commands_mu_);
+    result = Decided(command);
+  }
+  if (!result.ok() || result->duplicate) return result;
+  HOTLINE_RETURN_IF_ERROR(personal_->Shred());
+  return result;
+}
+
 absl::StatusOr<ExecuteResult> Engine::ExecuteErasure(const hotline::v1::Command& command) {
   if (command.actor().role() != hotline::v1::Role::ADMIN) {
     return absl::PermissionDeniedError("erase_personal_data: ADMIN only");
@@ -38,7 +52,6 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteErasure(const hotline::v1::Command&
   } else {
     *erased->mutable_closed_before() = erase.closed_before();
     const absl::Time before = FromProto(erase.closed_before());
-    HOTLINE_RETURN_IF_ERROR(CheckProjectionsComplete());
     HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
         store::Family::kState, "", [&](absl::string_view, absl::string_view value) {
           TicketState state;
@@ -65,7 +78,6 @@ absl::StatusOr<ExecuteResult> Engine::ExecuteErasure(const hotline::v1::Command&
   HOTLINE_ASSIGN_OR_RETURN(request.payloads,
                            Envelopes(command, {event}, 0, nullptr, &request.extra_writes));
   HOTLINE_ASSIGN_OR_RETURN(store::AppendResult appended, log_->Append(request));
-  HOTLINE_RETURN_IF_ERROR(personal_->Shred());
   return ExecuteResult{appended.first_sequence, appended.count, appended.stream_version,
                        appended.duplicate};
 }

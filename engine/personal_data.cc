@@ -5,6 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "engine/command_validation.h"
+#include "engine/event_codec.h"
 #include "engine/personal_fields.h"
 #include "engine/secret_box.h"
 #include "store/status_macros.h"
@@ -15,12 +17,13 @@ namespace {
 using hotline::v1::Event;
 using hotline::v1::EventEnvelope;
 
+// The projections family (so that backups carry it) holds
+//   "personal-data/check"    -> Seal(kek, "", kCheckAad): which master key
 // Rows of the secrets family:
-//   "check"                  -> Seal(kek, "", kCheckAad): which master key
 //   "shred-owed"             -> "" : keys deleted, not yet shredded
 //   "t/" ticket              -> key id (8) || wrapped key || subject (0 or 16)
 //   "s/" subject (16) ticket -> "" : the tickets of a subject
-constexpr char kCheckRow[] = "check";
+constexpr char kCheckRow[] = "personal-data/check";
 constexpr char kShredOwedRow[] = "shred-owed";
 constexpr char kCheckAad[] = "hotline master key check";
 constexpr size_t kKeyIdBytes = 8;
@@ -51,9 +54,15 @@ std::string PhoneOf(const Event& taken) {
 
 absl::StatusOr<std::unique_ptr<PersonalData>> PersonalData::Open(store::EventLog* log,
                                                                  std::string master_key) {
-  HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> check,
-                           log->Get(store::Family::kSecrets, kCheckRow));
   const bool writable = log->options().mode == store::OpenMode::kReadWrite;
+  if (writable) {
+    // An erasure's shred cut short by a crash; it needs no key.
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> owed,
+                             log->Get(store::Family::kSecrets, kShredOwedRow));
+    if (owed.has_value()) HOTLINE_RETURN_IF_ERROR(ShredLog(log));
+  }
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> check,
+                           log->Get(store::Family::kProjections, kCheckRow));
   if (master_key.empty()) {
     return std::unique_ptr<PersonalData>(new PersonalData(log, "", "", check.has_value()));
   }
@@ -71,15 +80,11 @@ absl::StatusOr<std::unique_ptr<PersonalData>> PersonalData::Open(store::EventLog
   } else if (writable) {
     HOTLINE_ASSIGN_OR_RETURN(std::string sealed, hotline::engine::Seal(kek, "", kCheckAad));
     // With a checkpoint's write, the store's one write not tied to an append.
-    HOTLINE_RETURN_IF_ERROR(
-        log->WriteCheckpoint("personal-data", 0, {{store::Family::kSecrets, kCheckRow, sealed}}));
+    HOTLINE_RETURN_IF_ERROR(log->WriteCheckpoint(
+        "personal-data", 0, {{store::Family::kProjections, kCheckRow, sealed}}));
   }
-  std::unique_ptr<PersonalData> personal(
+  return std::unique_ptr<PersonalData>(
       new PersonalData(log, std::move(kek), std::move(subject_key), true));
-  HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> owed,
-                           log->Get(store::Family::kSecrets, kShredOwedRow));
-  if (owed.has_value() && writable) HOTLINE_RETURN_IF_ERROR(personal->Shred());
-  return personal;
 }
 
 absl::StatusOr<std::string> PersonalData::RawSubject(absl::string_view phone) const {
@@ -166,6 +171,9 @@ absl::Status PersonalData::Seal(absl::string_view ticket_id,
     if (!phone.empty()) {
       absl::StatusOr<std::string> raw = RawSubject(phone);
       if (raw.ok()) subject = *std::move(raw);  // a number without digits names nobody
+    } else {
+      // A ticket written to after its erasure stays the citizen's.
+      HOTLINE_ASSIGN_OR_RETURN(subject, ErasedSubjectOf(ticket_id));
     }
     HOTLINE_ASSIGN_OR_RETURN(key, MakeKey(ticket_id, std::move(subject), writes));
   }
@@ -178,19 +186,31 @@ absl::Status PersonalData::Seal(absl::string_view ticket_id,
   return absl::OkStatus();
 }
 
-absl::Status PersonalData::Reveal(EventEnvelope* envelope) const {
-  if (envelope->sealed().empty()) return absl::OkStatus();
-  if (!sealing()) {
-    MaskPersonalFields(envelope->mutable_event(), kEncryptedMask);
-    return absl::OkStatus();
+absl::StatusOr<std::string> PersonalData::ErasedSubjectOf(absl::string_view ticket_id) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<store::Record> erasures,
+                           log_->ReadStream(kErasureStream));
+  std::string subject;
+  for (const store::Record& record : erasures) {
+    EventEnvelope envelope;
+    HOTLINE_RETURN_IF_ERROR(DecodeStoredEvent(record, &envelope));
+    const auto& erased = envelope.event().citizen_data_erased();
+    if (erased.subject().empty()) continue;
+    for (const std::string& ticket : erased.ticket_ids()) {
+      if (ticket == ticket_id) subject = absl::HexStringToBytes(erased.subject());
+    }
   }
+  return subject.size() == kSubjectBytes ? subject : "";
+}
+
+absl::StatusOr<bool> PersonalData::Unseal(EventEnvelope* envelope) const {
+  if (envelope->sealed().empty()) return true;
+  if (!sealing()) return false;
   const std::string& ticket = envelope->stream_id();
   const absl::string_view sealed = envelope->sealed();
   HOTLINE_ASSIGN_OR_RETURN(std::optional<DataKey> key, LoadKey(ticket));
   if (!key.has_value() || sealed.size() < kKeyIdBytes ||
       sealed.substr(0, kKeyIdBytes) != key->id) {
-    MaskPersonalFields(envelope->mutable_event(), kErasedMask);
-    return absl::OkStatus();
+    return false;
   }
   absl::StatusOr<std::string> plain = hotline::engine::Open(
       key->key, sealed.substr(kKeyIdBytes), SealAad(ticket, key->id));
@@ -201,6 +221,15 @@ absl::Status PersonalData::Reveal(EventEnvelope* envelope) const {
                                             envelope->sequence(), " do not open"));
   }
   envelope->mutable_event()->MergeFrom(fields);
+  envelope->clear_sealed();
+  return true;
+}
+
+absl::Status PersonalData::Reveal(EventEnvelope* envelope) const {
+  HOTLINE_ASSIGN_OR_RETURN(bool unsealed, Unseal(envelope));
+  if (!unsealed) {
+    MaskPersonalFields(envelope->mutable_event(), sealing() ? kErasedMask : kEncryptedMask);
+  }
   return absl::OkStatus();
 }
 
@@ -230,20 +259,32 @@ absl::StatusOr<std::vector<store::ExtraWrite>> PersonalData::KeyDeletes(
     const std::vector<std::string>& tickets) const {
   std::vector<store::ExtraWrite> writes = {{store::Family::kSecrets, kShredOwedRow, ""}};
   for (const std::string& ticket : tickets) {
-    HOTLINE_ASSIGN_OR_RETURN(std::optional<DataKey> key, LoadKey(ticket));
-    if (!key.has_value()) continue;
+    // Not unwrapped: a damaged key row is deleted like any other.
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> row,
+                             log_->Get(store::Family::kSecrets, KeyRow(ticket)));
+    if (!row.has_value()) continue;
     writes.push_back({store::Family::kSecrets, KeyRow(ticket), std::nullopt});
-    if (!key->subject.empty()) {
-      writes.push_back({store::Family::kSecrets, SubjectRow(key->subject, ticket), std::nullopt});
+    if (row->size() == kKeyIdBytes + kWrappedBytes + kSubjectBytes) {
+      writes.push_back({store::Family::kSecrets,
+                        SubjectRow(row->substr(kKeyIdBytes + kWrappedBytes), ticket),
+                        std::nullopt});
     }
   }
   return writes;
 }
 
-absl::Status PersonalData::Shred() const {
-  HOTLINE_RETURN_IF_ERROR(log_->Shred());
-  return log_->WriteCheckpoint("personal-data", 0,
-                               {{store::Family::kSecrets, kShredOwedRow, std::nullopt}});
+absl::Status PersonalData::ShredLog(store::EventLog* log) {
+  HOTLINE_RETURN_IF_ERROR(log->Shred());
+  return log->WriteCheckpoint("personal-data", 0,
+                              {{store::Family::kSecrets, kShredOwedRow, std::nullopt}});
+}
+
+absl::Status PersonalData::Shred() const { return ShredLog(log_); }
+
+absl::Status PersonalData::ShredIfOwed() const {
+  HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> owed,
+                           log_->Get(store::Family::kSecrets, kShredOwedRow));
+  return owed.has_value() ? Shred() : absl::OkStatus();
 }
 
 absl::StatusOr<std::string> PersonalData::DataKeyForTesting(absl::string_view ticket_id) const {

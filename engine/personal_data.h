@@ -42,8 +42,9 @@ class PersonalData {
   // For the store of `log`, which must outlive it. `master_key`: empty for
   // none, else 32 bytes (INVALID_ARGUMENT otherwise). FAILED_PRECONDITION
   // when the store was sealed under another master key. A read-write log
-  // sealing for the first time records a check of the key; one that owes a
-  // Shred (a crash after an erasure) is shredded.
+  // sealing for the first time records a check of the key (in a family
+  // that backups copy); one that owes a Shred (a crash after an erasure) is
+  // shredded, with or without a key.
   static absl::StatusOr<std::unique_ptr<PersonalData>> Open(store::EventLog* log,
                                                             std::string master_key);
 
@@ -53,7 +54,9 @@ class PersonalData {
   // Seals the personal fields of `envelopes`, the events one command appends
   // to the stream of `ticket_id`, under the ticket's data key, which is made
   // (its writes added to `writes`) when the ticket has none. The subject of
-  // a new key is the phone number of a TicketReceived among them. Without a
+  // a new key is the phone number of a TicketReceived among them, or the
+  // one an erasure of the ticket named (a ticket written to after its
+  // erasure stays erasable by phone). Without a
   // master key: nothing, or FAILED_PRECONDITION when the store has sealed
   // under one and an event has personal fields (never written in the clear
   // there).
@@ -61,11 +64,16 @@ class PersonalData {
                     const std::vector<hotline::v1::EventEnvelope*>& envelopes,
                     std::vector<store::ExtraWrite>* writes) const;
 
-  // Puts the sealed personal fields of an envelope read from the log back
-  // into its event, or, when they cannot be read, sets them to
-  // kEncryptedMask (no master key) or kErasedMask (no data key). DATA_LOSS
+  // Unseal, or, when the fields cannot be read, sets them to kEncryptedMask
+  // (no master key) or kErasedMask (no data key), `sealed` kept. DATA_LOSS
   // when the sealed bytes do not open under the ticket's key.
   absl::Status Reveal(hotline::v1::EventEnvelope* envelope) const;
+
+  // Puts the sealed personal fields back into the event and clears
+  // `sealed`: true when done (or nothing was sealed), false when they cannot
+  // be read (no master key, or no data key), the envelope untouched.
+  // DATA_LOSS as Reveal.
+  absl::StatusOr<bool> Unseal(hotline::v1::EventEnvelope* envelope) const;
 
   // The subject reference of a phone number: 32 hex digits of the keyed
   // hash of its digits (every other character dropped). INVALID_ARGUMENT for
@@ -87,6 +95,8 @@ class PersonalData {
 
   // Forces deleted keys off the disk (EventLog::Shred) and clears the mark.
   absl::Status Shred() const;
+  // Shred, when an earlier one is owed.
+  absl::Status ShredIfOwed() const;
 
   // The ticket's data key unwrapped, for tests that search a store's bytes
   // for it; NOT_FOUND when it has none.
@@ -111,6 +121,11 @@ class PersonalData {
   // A new data key and the writes that store it.
   absl::StatusOr<DataKey> MakeKey(absl::string_view ticket_id, std::string subject,
                                   std::vector<store::ExtraWrite>* writes) const;
+  // EventLog::Shred, then the mark cleared.
+  static absl::Status ShredLog(store::EventLog* log);
+  // The subject an erasure named for `ticket_id` (raw), empty when none did:
+  // for a key made after the ticket's erasure.
+  absl::StatusOr<std::string> ErasedSubjectOf(absl::string_view ticket_id) const;
   // The raw 16-byte subject of a phone number.
   absl::StatusOr<std::string> RawSubject(absl::string_view phone) const;
 

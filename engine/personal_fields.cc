@@ -46,11 +46,13 @@ void MaskPersonalFields(hotline::v1::Event* event, absl::string_view mask) {
   if (payload == nullptr) return;
   const auto* reflection = payload->GetReflection();
   const auto* type = payload->GetDescriptor();
+  bool masked = false;
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* field = type->field(i);
     if (!IsPersonal(field)) continue;
-    if (field->type() == FieldDescriptor::TYPE_STRING && !field->is_repeated()) {
+    if (!masked && field->type() == FieldDescriptor::TYPE_STRING && !field->is_repeated()) {
       reflection->SetString(payload, field, std::string(mask));
+      masked = true;
     } else {
       reflection->ClearField(payload, field);
     }

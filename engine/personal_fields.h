@@ -15,8 +15,10 @@ namespace hotline::engine {
 // False, with `taken` untouched, when none is set.
 bool TakePersonalFields(hotline::v1::Event* event, hotline::v1::Event* taken);
 
-// Shows that the payload's personal data is withheld: each personal text
-// field becomes `mask`, each personal message field is cleared.
+// Shows that the payload's personal data is withheld: its first personal
+// text field (the appeal's content, a reply's text) becomes `mask`, every
+// other personal field is cleared (a mask in each would look like data the
+// citizen gave).
 void MaskPersonalFields(hotline::v1::Event* event, absl::string_view mask);
 
 }  // namespace hotline::engine

@@ -20,6 +20,13 @@ struct PkeyCtxFree {
   void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
 
+// AES-256-GCM fetched from OpenSSL's provider once: EVP_aes_256_gcm()
+// would look it up again on every call.
+const EVP_CIPHER* Aes256Gcm() {
+  static const EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
+
 const unsigned char* Bytes(absl::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
@@ -80,8 +87,8 @@ absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaint
   Cipher ctx(EVP_CIPHER_CTX_new());
   int n = 0;
   int final_n = 0;
-  if (ctx == nullptr ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), Bytes(*nonce)) != 1 ||
+  if (ctx == nullptr || Aes256Gcm() == nullptr ||
+      EVP_EncryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(key), Bytes(*nonce)) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &n, Bytes(aad), static_cast<int>(aad.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), cipher_text, &n, Bytes(plaintext),
                         static_cast<int>(plaintext.size())) != 1 ||
@@ -110,8 +117,8 @@ absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed
   Cipher ctx(EVP_CIPHER_CTX_new());
   int n = 0;
   int final_n = 0;
-  if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), Bytes(nonce)) != 1 ||
+  if (ctx == nullptr || Aes256Gcm() == nullptr ||
+      EVP_DecryptInit_ex(ctx.get(), Aes256Gcm(), nullptr, Bytes(key), Bytes(nonce)) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &n, Bytes(aad), static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), plain, &n, Bytes(cipher_text),
                         static_cast<int>(cipher_text.size())) != 1 ||

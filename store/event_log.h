@@ -298,11 +298,14 @@ class EventLog {
   // nothing may append meanwhile. Synced before it returns.
   absl::StatusOr<std::vector<Record>> DropAfter(uint64_t sequence);
 
-  // Forces deleted Family::kSecrets keys off the disk: that family's
-  // memtable flushed and its files compacted (so no SST keeps an old
-  // value), then every family flushed so that no write-ahead log file that
-  // held one remains. kReadWrite only.
-  absl::Status Shred();
+  // Forces deleted Family::kSecrets keys out of the database's files: that
+  // family's memtable flushed and its files compacted to the bottom level
+  // until none keeps a deleted value (a reader's snapshot older than the
+  // deletion holds it back: retried for up to `patience`, then
+  // UNAVAILABLE), then every family flushed so that no write-ahead log file
+  // that held one remains. The files are unlinked, not overwritten: see
+  // docs/personal-data.md for what stays on the device. kReadWrite only.
+  absl::Status Shred(absl::Duration patience = absl::Seconds(30));
 
   // Forces every append committed so far onto stable storage (fsync of the
   // write-ahead log): for bulk loads made with Options::sync off.
@@ -362,6 +365,8 @@ class EventLog {
   // Commits the given appends as one group. Called only by the group leader.
   void CommitGroup(const std::vector<PendingAppend*>& group);
   rocksdb::ColumnFamilyHandle* FamilyHandle(Family family) const;
+  // Deletions in the secrets family's table files.
+  absl::StatusOr<uint64_t> SecretDeletions() const;
   // Adds a caller's puts and deletes to `batch`.
   void AddExtraWrites(const std::vector<ExtraWrite>& writes, rocksdb::WriteBatch* batch) const;
   // A snapshot for multi-read consistency beside a live writer; nullptr where

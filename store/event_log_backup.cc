@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "rocksdb/db.h"
+#include "rocksdb/table_properties.h"
 #include "rocksdb/write_batch.h"
 #include "store/event_log.h"
 #include "store/rocks_options.h"
@@ -65,15 +67,38 @@ absl::Status EventLog::CreateCheckpoint(const std::string& dir) const {
   return status.ok() ? closed : status;
 }
 
-absl::Status EventLog::Shred() {
+absl::StatusOr<uint64_t> EventLog::SecretDeletions() const {
+  rocksdb::TablePropertiesCollection tables;
+  HOTLINE_RETURN_IF_ERROR(FromRocks(db_->GetPropertiesOfAllTables(secrets_, &tables),
+                                    "reading the secrets' table properties"));
+  uint64_t deletions = 0;
+  for (const auto& [file, properties] : tables) deletions += properties->num_deletions;
+  return deletions;
+}
+
+absl::Status EventLog::Shred(absl::Duration patience) {
   HOTLINE_RETURN_IF_ERROR(CheckWritable());
   rocksdb::FlushOptions flush;
   flush.wait = true;
-  HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Flush(flush, secrets_), "flushing the secrets"));
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->CompactRange(compact, secrets_, nullptr, nullptr),
-                                     "compacting the secrets"));
+  // A compaction keeps a deleted value, and its deletion, while a snapshot
+  // older than the deletion is open (a reader's scan, a backup). A deletion
+  // left in a table file after a full compaction says one was: try again.
+  const absl::Time give_up = absl::Now() + patience;
+  for (;;) {
+    HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->Flush(flush, secrets_), "flushing the secrets"));
+    HOTLINE_RETURN_IF_ERROR(CheckWrite(db_->CompactRange(compact, secrets_, nullptr, nullptr),
+                                       "compacting the secrets"));
+    HOTLINE_ASSIGN_OR_RETURN(uint64_t left, SecretDeletions());
+    if (left == 0) break;
+    if (absl::Now() >= give_up) {
+      return absl::UnavailableError(absl::StrCat(
+          left, " deleted secret(s) still kept for a reader's snapshot after ",
+          absl::FormatDuration(patience), "; shred again later"));
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
   // A write-ahead log file is deleted once every family has flushed what it
   // holds; the secrets' own flush above does not free it alone.
   return CheckWrite(db_->Flush(flush, handles_), "flushing the store");

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -98,6 +99,36 @@ TEST_F(CliPersonalDataTest, AnErasedCitizenReadsErasedAndTheReportStays) {
   EXPECT_EQ(Hotline(absl::StrCat("erase --phone ", phone, " --reason again ", db_, key_))
                 .exit_code,
             1);
+}
+
+TEST_F(CliPersonalDataTest, AStoreInTheClearIsResealedWithASignedStatement) {
+  const std::string plain = absl::StrCat("--db ", dir_.Sub("plain"));
+  ASSERT_EQ(Hotline(absl::StrCat("simulate ", plain, " --from 2022-01-03 --to 2022-01-05 "
+                                 "--tickets-per-year 2000 --no-sync"))
+                .exit_code,
+            0);
+  ASSERT_EQ(Hotline(absl::StrCat("keygen --name centre.example --out ", dir_.Sub("signer.key")))
+                .exit_code,
+            0);
+  const std::string phone =
+      Phone(Hotline(absl::StrCat("history ", kTicket, " --json ", plain)).out);
+  ASSERT_FALSE(phone.empty());
+  CliRun resealed = HotlineStdoutTo(
+      absl::StrCat("reseal ", plain, key_, " --to ", dir_.Sub("sealed"), " --key ",
+                   dir_.Sub("signer.key")),
+      dir_.Sub("statement.txt"));
+  ASSERT_EQ(resealed.exit_code, 0) << resealed.out;
+  std::ifstream in(dir_.Sub("statement.txt"));
+  const std::string statement((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+  EXPECT_THAT(statement, HasSubstr("hotline reseal\nfrom hotline/"));
+  EXPECT_THAT(statement, HasSubstr("\n\n\u2014 centre.example "));
+  const std::string sealed = absl::StrCat("--db ", dir_.Sub("sealed"));
+  EXPECT_THAT(Hotline(absl::StrCat("history ", kTicket, " --json ", sealed, key_)).out,
+              HasSubstr(phone));
+  EXPECT_THAT(Hotline(absl::StrCat("history ", kTicket, " --json ", sealed)).out,
+              Not(HasSubstr(phone)));
+  EXPECT_EQ(Hotline(absl::StrCat("verify ", sealed)).exit_code, 0);
 }
 
 }  // namespace

@@ -2,17 +2,22 @@
 // directory, of a fresh export and of a fresh backup searched for the
 // citizen's name, phone number and data key (docs/personal-data.md).
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "engine/command_validation.h"
 #include "engine/engine.h"
 #include "engine/export_format.h"
 #include "engine/time_util.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "gtest/gtest.h"
 #include "tests/engine_harness.h"
 
@@ -123,6 +128,87 @@ TEST(ErasureInspectionTest, NothingOfTheCitizenIsLeftInAnyByte) {
             "Citizen 7");
   std::filesystem::remove_all(backup);
   std::filesystem::remove_all(exports);
+}
+
+// Reads of the backup thread named by block_thread() wait until release()
+// (other threads read freely): a backup held in the middle of its copy,
+// with its snapshot of the store open.
+class HoldingFs : public rocksdb::FileSystemWrapper {
+ public:
+  explicit HoldingFs(std::shared_ptr<rocksdb::FileSystem> base)
+      : FileSystemWrapper(std::move(base)) {}
+  const char* Name() const override { return "HoldingFs"; }
+
+  void block_thread(std::thread::id id) { blocked_ = id; }
+  void release() { released_.Notify(); }
+  // Waits until a read of the blocked thread is held.
+  void WaitUntilHolding() { holding_.WaitForNotification(); }
+
+  rocksdb::IOStatus NewRandomAccessFile(const std::string& name, const rocksdb::FileOptions& o,
+                                        std::unique_ptr<rocksdb::FSRandomAccessFile>* file,
+                                        rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewRandomAccessFile(name, o, file, dbg);
+    if (s.ok()) *file = std::make_unique<File>(std::move(*file), this);
+    return s;
+  }
+
+ private:
+  class File : public rocksdb::FSRandomAccessFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSRandomAccessFile> base, HoldingFs* fs)
+        : FSRandomAccessFileOwnerWrapper(std::move(base)), fs_(fs) {}
+    rocksdb::IOStatus Read(uint64_t offset, size_t n, const rocksdb::IOOptions& o,
+                           rocksdb::Slice* result, char* scratch,
+                           rocksdb::IODebugContext* dbg) const override {
+      fs_->MaybeHold();
+      return target()->Read(offset, n, o, result, scratch, dbg);
+    }
+
+   private:
+    HoldingFs* const fs_;
+  };
+
+  void MaybeHold() {
+    if (std::this_thread::get_id() != blocked_.load()) return;
+    if (!holding_.HasBeenNotified()) holding_.Notify();
+    released_.WaitForNotification();
+  }
+
+  std::atomic<std::thread::id> blocked_{};
+  absl::Notification holding_, released_;
+};
+
+// A backup running through the erasure holds a snapshot from before it, for
+// which a compaction must keep the deleted key: the shred waits it out.
+TEST(ErasureInspectionTest, TheShredOutwaitsABackupsSnapshot) {
+  auto fs = std::make_shared<HoldingFs>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  EngineHarness h(Shanghai("2022-06-30 12:00"), true, [&](engine::EngineOptions& o) {
+    o.master_key = kMasterKey;
+    o.env = env.get();
+  });
+  FillStore(h, 20);
+  const std::string wrapped =
+      **h.engine().log().Get(store::Family::kSecrets, absl::StrCat("t/T20"));
+  h.Reopen();  // into table files, so that the backup reads them
+  const std::string backup = h.path() + "-backup";
+  std::thread backing_up([&] {
+    fs->block_thread(std::this_thread::get_id());
+    EXPECT_TRUE(h.engine().Backup(backup).ok());
+  });
+  fs->WaitUntilHolding();
+  std::thread erasing([&] {
+    Command erase = h.NewCommand("", Shanghai("2022-06-30 11:00"), Admin());
+    erase.mutable_erase_personal_data()->set_phone(kPhone);
+    erase.mutable_erase_personal_data()->set_reason("PIPL art. 47 request");
+    h.Must(erase);
+  });
+  absl::SleepFor(absl::Milliseconds(500));  // the shred finds its deletion kept
+  fs->release();
+  backing_up.join();
+  erasing.join();
+  EXPECT_EQ(FilesHolding(h.path(), wrapped), std::vector<std::string>());
+  std::filesystem::remove_all(backup);
 }
 
 // The search finds personal data where it is in the clear: a store without

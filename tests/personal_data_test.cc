@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine_harness.h"
+#include "tests/raw_rocks.h"
 
 namespace hotline::testing {
 namespace {
@@ -215,7 +216,7 @@ TEST(PersonalDataTest, RetentionErasesTicketsClosedBeforeTheDate) {
   EXPECT_EQ(Received(h.engine(), "OPEN").content(), kContent);
 }
 
-TEST(PersonalDataTest, DataWrittenAfterAnErasureHasANewKey) {
+TEST(PersonalDataTest, DataWrittenAfterAnErasureHasANewKeyOfTheSameCitizen) {
   EngineHarness h(Shanghai("2022-06-30 12:00"), true, WithKey());
   h.Must(ReceiveFrom(h, "T1", "13800138000", kT0));
   h.Must(h.Dispatch("T1", kT0 + absl::Hours(1)));
@@ -224,8 +225,30 @@ TEST(PersonalDataTest, DataWrittenAfterAnErasureHasANewKey) {
   h.Must(h.Reply("T1", kT0 + absl::Hours(4)));
   auto history = h.engine().History("T1");
   ASSERT_TRUE(history.ok());
-  EXPECT_EQ(history->front().event().ticket_received().content(), engine::kErasedMask);
+  const auto& received = history->front().event().ticket_received();
+  EXPECT_EQ(received.content(), engine::kErasedMask);
+  // Only the first text field shows the mask; none the citizen never gave.
+  EXPECT_EQ(received.location(), "");
+  EXPECT_EQ(received.media_url(), "");
   EXPECT_EQ(history->back().event().ticket_replied().result(), "已责令停工整改");
+
+  // The new key is the same citizen's: a second request erases it too.
+  h.Must(EraseCommand(h, kT0 + absl::Hours(5), "13800138000"));
+  EXPECT_EQ(h.engine().History("T1")->back().event().ticket_replied().result(),
+            engine::kErasedMask);
+}
+
+TEST(PersonalDataTest, AShredCutShortIsFinishedOnTheNextOpen) {
+  EngineHarness h(Shanghai("2022-06-30 12:00"), true, WithKey());
+  h.Must(ReceiveFrom(h, "T1", "13800138000", kT0));
+  h.Close();
+  // The mark an erasure leaves until its shred is done, as after a crash.
+  SetValue(h.path(), "secrets", "shred-owed", "");
+  engine::EngineOptions keyless;  // shredding needs no key
+  keyless.backfill = true;
+  auto engine = engine::Engine::Open(h.path(), keyless);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  EXPECT_EQ(*(*engine)->log().Get(store::Family::kSecrets, "shred-owed"), std::nullopt);
 }
 
 TEST(PersonalDataTest, BackupsHoldNoKeys) {
@@ -244,6 +267,17 @@ TEST(PersonalDataTest, BackupsHoldNoKeys) {
               key.empty() ? engine::kEncryptedMask : engine::kErasedMask);
     EXPECT_TRUE((*copy)->Verify()->ok());
   }
+  // A restored backup takes no personal data in the clear, nor another key.
+  engine::EngineOptions writer;
+  writer.backfill = true;
+  auto restored = engine::Engine::Open(backup, writer);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ((*restored)->Execute(ReceiveFrom(h, "T2", "13800138001", kT0)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  restored->reset();
+  writer.master_key = std::string(32, '\x01');
+  EXPECT_EQ(engine::Engine::Open(backup, writer).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   std::filesystem::remove_all(backup);
 }
 

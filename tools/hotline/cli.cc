@@ -76,7 +76,7 @@ const std::vector<Subcommand>& Subcommands() {
       ImportCommand(), RebuildCommand(), VerifyCommand(), BackupCommand(), SimulateCommand(),
       StatsCommand(),  ServeCommand(),  TokenCommand(), KeygenCommand(), CheckpointCommand(),
       ProveCommand(), VerifyProofCommand(), FollowCommand(), KeygenMasterCommand(),
-      EraseCommand()};
+      EraseCommand(), ResealCommand()};
   return *kAll;
 }
 

@@ -88,6 +88,7 @@ Subcommand VerifyProofCommand();
 Subcommand FollowCommand();
 Subcommand KeygenMasterCommand();
 Subcommand EraseCommand();
+Subcommand ResealCommand();
 
 // Opens the engine at --db: read-write for writers; read-only otherwise, so
 // that readers work beside a running writer and on a copied directory.

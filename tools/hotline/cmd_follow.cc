@@ -45,7 +45,9 @@ int Run(const Flags& flags) {
 
   auto stream = replication::JetStream::Connect(*nats);
   if (!stream.ok()) return Fail("follow", stream.status());
-  auto engine = engine::Engine::Open(flags.db());
+  engine::EngineOptions options;
+  if (absl::Status s = SetUpMasterKey(flags, &options); !s.ok()) return Usage(self, s);
+  auto engine = engine::Engine::Open(flags.db(), options);
   if (!engine.ok()) return Fail("follow", engine.status());
   auto log_id = replication::Follower::ResolveLogId((*engine)->log(), **stream, flags.Get("log"));
   if (!log_id.ok()) {

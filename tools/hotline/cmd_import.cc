@@ -40,6 +40,9 @@ int Run(const Flags& flags) {
   // Appends without an fsync each; Import syncs the log once at the end.
   engine::EngineOptions options;
   options.sync = false;
+  if (absl::Status s = SetUpMasterKey(flags, &options); !s.ok()) {
+    return Usage(FindSubcommand("import"), s);
+  }
   if (absl::Status s = SetUpReplication(flags, &options); !s.ok()) {
     return absl::IsInvalidArgument(s) ? Usage(FindSubcommand("import"), s) : Fail("import", s);
   }

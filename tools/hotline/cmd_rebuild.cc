@@ -13,6 +13,9 @@ int Run(const Flags& flags) {
   // The rebuilt projections are synced once at the end, not per batch.
   engine::EngineOptions options;
   options.sync = false;
+  if (absl::Status s = SetUpMasterKey(flags, &options); !s.ok()) {
+    return Usage(FindSubcommand("rebuild"), s);
+  }
   auto engine = engine::Engine::Open(flags.db(), options);
   if (!engine.ok()) return Fail("rebuild", engine.status());
   Progress progress("rebuilding");
