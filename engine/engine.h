@@ -139,12 +139,15 @@ class Engine {
   // (any role but SYSTEM) appends a TicketDataRead for its ticket_id to the
   // `$access` stream (kAccessStream): the access log of reads of citizen
   // data, under the hash chain like every event. An erase_personal_data
-  // command (ADMIN) appends a CitizenDataErased to `$erasure`
+  // command (ADMIN) runs alone — after the commands already executing, before
+  // any other — and appends a CitizenDataErased to `$erasure`
   // (kErasureStream) together with the deletion of the data keys of the
-  // tickets it names, then forces the keys off the disk (EventLog::Shred):
-  // NOT_FOUND when no ticket it names has a key, FAILED_PRECONDITION without
-  // a master key. Events with personal fields have them sealed
-  // (PersonalData::Seal).
+  // tickets it names (at most kMaxTicketsPerErasure), then forces the keys
+  // out of the store's files (PersonalData::Shred): NOT_FOUND when no ticket
+  // it names has a key, FAILED_PRECONDITION without a master key,
+  // UNAVAILABLE when the erasure was appended but its shred is still owed
+  // (finished by the next erasure or open). Events with personal fields
+  // have them sealed (PersonalData::Seal).
   absl::StatusOr<ExecuteResult> Execute(const hotline::v1::Command& command);
 
   // The ticket's current state; NOT_FOUND for an unknown ticket. Replayed

@@ -1,5 +1,7 @@
 #include "engine/personal_data.h"
 
+#include <openssl/crypto.h>
+
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -64,7 +66,8 @@ absl::StatusOr<std::unique_ptr<PersonalData>> PersonalData::Open(store::EventLog
   HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> check,
                            log->Get(store::Family::kProjections, kCheckRow));
   if (master_key.empty()) {
-    return std::unique_ptr<PersonalData>(new PersonalData(log, "", "", check.has_value()));
+    return std::unique_ptr<PersonalData>(
+        new PersonalData(log, "", std::nullopt, check.has_value()));
   }
   if (master_key.size() != kSecretKeyBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -72,6 +75,7 @@ absl::StatusOr<std::unique_ptr<PersonalData>> PersonalData::Open(store::EventLog
   }
   HOTLINE_ASSIGN_OR_RETURN(std::string kek, DeriveKey(master_key, "hotline data key wrapping"));
   HOTLINE_ASSIGN_OR_RETURN(std::string subject_key, DeriveKey(master_key, "hotline subject"));
+  HOTLINE_ASSIGN_OR_RETURN(KeyedHash subject_hash, KeyedHash::Make(subject_key));
   if (check.has_value()) {
     if (!hotline::engine::Open(kek, *check, kCheckAad).ok()) {
       return absl::FailedPreconditionError(
@@ -84,7 +88,7 @@ absl::StatusOr<std::unique_ptr<PersonalData>> PersonalData::Open(store::EventLog
         "personal-data", 0, {{store::Family::kProjections, kCheckRow, sealed}}));
   }
   return std::unique_ptr<PersonalData>(
-      new PersonalData(log, std::move(kek), std::move(subject_key), true));
+      new PersonalData(log, std::move(kek), std::move(subject_hash), true));
 }
 
 absl::StatusOr<std::string> PersonalData::RawSubject(absl::string_view phone) const {
@@ -96,7 +100,7 @@ absl::StatusOr<std::string> PersonalData::RawSubject(absl::string_view phone) co
     if (absl::ascii_isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
   }
   if (digits.empty()) return absl::InvalidArgumentError("phone: has no digits");
-  HOTLINE_ASSIGN_OR_RETURN(std::string mac, Hmac(subject_key_, absl::StrCat("phone:", digits)));
+  HOTLINE_ASSIGN_OR_RETURN(std::string mac, subject_hash_->Hash(absl::StrCat("phone:", digits)));
   return mac.substr(0, kSubjectBytes);
 }
 
@@ -127,8 +131,10 @@ absl::StatusOr<PersonalData::DataKey> PersonalData::MakeKey(
     absl::string_view ticket_id, std::string subject,
     std::vector<store::ExtraWrite>* writes) const {
   DataKey key;
-  HOTLINE_ASSIGN_OR_RETURN(key.id, RandomBytes(kKeyIdBytes));
-  HOTLINE_ASSIGN_OR_RETURN(key.key, RandomBytes(kSecretKeyBytes));
+  HOTLINE_ASSIGN_OR_RETURN(std::string random, RandomBytes(kKeyIdBytes + kSecretKeyBytes));
+  key.id = random.substr(0, kKeyIdBytes);
+  key.key = random.substr(kKeyIdBytes);
+  OPENSSL_cleanse(random.data(), random.size());
   key.subject = std::move(subject);
   HOTLINE_ASSIGN_OR_RETURN(std::string wrapped,
                            hotline::engine::Seal(kek_, key.key, WrapAad(ticket_id, key.id)));
@@ -165,7 +171,12 @@ absl::Status PersonalData::Seal(absl::string_view ticket_id,
     taken.emplace_back(envelope, std::move(fields));
   }
   if (taken.empty()) return absl::OkStatus();
-  HOTLINE_ASSIGN_OR_RETURN(std::optional<DataKey> key, LoadKey(ticket_id));
+  // A ticket's first event is its receipt (a ticket id is received once):
+  // no key to look for then.
+  std::optional<DataKey> key;
+  if (!taken.front().second.has_ticket_received()) {
+    HOTLINE_ASSIGN_OR_RETURN(key, LoadKey(ticket_id));
+  }
   if (!key.has_value()) {
     std::string subject;
     if (!phone.empty()) {

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/secret_box.h"
 #include "hotline/v1/events.pb.h"
 #include "store/event_log.h"
 
@@ -109,11 +110,11 @@ class PersonalData {
     std::string subject;  // 16 bytes, empty when unknown
   };
 
-  PersonalData(store::EventLog* log, std::string kek, std::string subject_key,
+  PersonalData(store::EventLog* log, std::string kek, std::optional<KeyedHash> subject_hash,
                bool store_seals)
       : log_(log),
         kek_(std::move(kek)),
-        subject_key_(std::move(subject_key)),
+        subject_hash_(std::move(subject_hash)),
         store_seals_(store_seals) {}
 
   // The ticket's data key, nullopt when it has none.
@@ -131,7 +132,7 @@ class PersonalData {
 
   store::EventLog* const log_;
   const std::string kek_;          // wraps data keys; empty without a master key
-  const std::string subject_key_;  // keys the subject hash
+  const std::optional<KeyedHash> subject_hash_;  // the subject hash's key
   const bool store_seals_;         // the store has sealed under a master key
 };
 

@@ -1,8 +1,9 @@
 #include "engine/secret_box.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
 #include <openssl/kdf.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <memory>
@@ -65,11 +66,35 @@ absl::StatusOr<std::string> DeriveKey(absl::string_view master, absl::string_vie
   return out;
 }
 
-absl::StatusOr<std::string> Hmac(absl::string_view key, absl::string_view data) {
+struct KeyedHash::State {
+  ~State() { EVP_MAC_CTX_free(ctx); }
+  EVP_MAC_CTX* ctx = nullptr;  // initialised with the key; duplicated per hash
+};
+
+absl::StatusOr<KeyedHash> KeyedHash::Make(absl::string_view key) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  auto state = std::make_shared<State>();
+  state->ctx = mac == nullptr ? nullptr : EVP_MAC_CTX_new(mac);
+  EVP_MAC_free(mac);
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
+  if (state->ctx == nullptr || EVP_MAC_init(state->ctx, Bytes(key), key.size(), params) != 1) {
+    return absl::InternalError("HMAC-SHA256 setup failed");
+  }
+  return KeyedHash(std::move(state));
+}
+
+absl::StatusOr<std::string> KeyedHash::Hash(absl::string_view data) const {
+  struct MacFree {
+    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+  };
+  std::unique_ptr<EVP_MAC_CTX, MacFree> ctx(EVP_MAC_CTX_dup(state_->ctx));
   std::string out(32, '\0');
-  unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), Bytes(data), data.size(),
-           reinterpret_cast<unsigned char*>(out.data()), &size) == nullptr ||
+  size_t size = 0;
+  if (ctx == nullptr || EVP_MAC_update(ctx.get(), Bytes(data), data.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &size,
+                    out.size()) != 1 ||
       size != out.size()) {
     return absl::InternalError("HMAC-SHA256 failed");
   }

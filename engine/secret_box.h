@@ -5,6 +5,7 @@
 // OpenSSL: AES-256-GCM sealing, HKDF-SHA256 key derivation, HMAC-SHA256,
 // and random bytes from the operating system's generator.
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,8 +27,20 @@ absl::StatusOr<std::string> RandomBytes(size_t n);
 // for one purpose, independent of the keys of other labels.
 absl::StatusOr<std::string> DeriveKey(absl::string_view master, absl::string_view label);
 
-// HMAC-SHA256 of `data` under `key`: 32 bytes.
-absl::StatusOr<std::string> Hmac(absl::string_view key, absl::string_view data);
+// HMAC-SHA256 under one key, set up once (OpenSSL's one-shot HMAC() looks
+// the algorithm up again on every call). Copyable; thread-safe.
+class KeyedHash {
+ public:
+  // INTERNAL when OpenSSL fails.
+  static absl::StatusOr<KeyedHash> Make(absl::string_view key);
+  // The 32-byte HMAC-SHA256 of `data`.
+  absl::StatusOr<std::string> Hash(absl::string_view data) const;
+
+ private:
+  struct State;
+  explicit KeyedHash(std::shared_ptr<const State> state) : state_(std::move(state)) {}
+  std::shared_ptr<const State> state_;
+};
 
 // `plaintext` sealed under the 32-byte `key` with a fresh random nonce and
 // `aad` authenticated alongside: nonce || ciphertext || tag.

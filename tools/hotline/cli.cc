@@ -2,6 +2,9 @@
 #include "tools/hotline/cli.h"
 #include "tools/hotline/replication_flags.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include <fstream>
@@ -88,6 +91,20 @@ absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
   HOTLINE_RETURN_IF_ERROR(SetUpMasterKey(flags, &options));
   if (writable) HOTLINE_RETURN_IF_ERROR(SetUpReplication(flags, &options));
   return engine::Engine::Open(flags.db(), options);
+}
+
+absl::Status WriteSecretFile(const std::string& path, absl::string_view bytes) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": cannot be created (it must not exist)"));
+  }
+  const bool written = write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
+                       fsync(fd) == 0;
+  if (close(fd) != 0 || !written) {
+    return absl::DataLossError(absl::StrCat(path, ": the key was not written"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SetUpMasterKey(const Flags& flags, engine::EngineOptions* options) {

@@ -101,6 +101,11 @@ absl::StatusOr<std::unique_ptr<engine::Engine>> OpenEngine(const Flags& flags,
 // cannot be read or is not 32 bytes.
 absl::Status SetUpMasterKey(const Flags& flags, engine::EngineOptions* options);
 
+// Writes `bytes` to the new file `path`, owner-only, synced: for secrets
+// (keys), which are never overwritten. FAILED_PRECONDITION when `path`
+// exists or cannot be created, DATA_LOSS when the write fails.
+absl::Status WriteSecretFile(const std::string& path, absl::string_view bytes);
+
 // INVALID_ARGUMENT "--NAME is required" for the first of `names` not given.
 absl::Status RequireFlags(const Flags& flags, std::initializer_list<const char*> names);
 

@@ -1,11 +1,7 @@
 // hotline keygen: an Ed25519 signer key for checkpoints (C2SP signed note).
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 
-#include "absl/strings/str_cat.h"
 #include "store/signed_note.h"
 #include "tools/hotline/cli.h"
 
@@ -17,18 +13,9 @@ int Run(const Flags& flags) {
   if (absl::Status s = RequireFlags(flags, {"name", "out"}); !s.ok()) return Usage(self, s);
   absl::StatusOr<store::SignerKey> key = store::GenerateSignerKey(*flags.Get("name"));
   if (!key.ok()) return Usage(self, key.status());
-  // The signer key is a secret: a new file, owner-only; never overwritten.
-  const std::string path = *flags.Get("out");
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Fail("keygen", absl::FailedPreconditionError(
-                              absl::StrCat(path, ": cannot be created (it must not exist)")));
-  }
-  const std::string text = store::FormatSignerKey(*key) + "\n";
-  const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                       fsync(fd) == 0;
-  if (close(fd) != 0 || !written) {
-    return Fail("keygen", absl::DataLossError(absl::StrCat(path, ": the key was not written")));
+  if (absl::Status s = WriteSecretFile(*flags.Get("out"), store::FormatSignerKey(*key) + "\n");
+      !s.ok()) {
+    return Fail("keygen", s);
   }
   std::printf("%s\n", store::FormatVerifierKey(store::VerifierOf(*key)).c_str());
   return kExitOk;

@@ -1,12 +1,8 @@
 // hotline keygen-master: the master key citizens' personal data is sealed
 // under (docs/personal-data.md).
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 
-#include "absl/strings/str_cat.h"
 #include "engine/secret_box.h"
 #include "tools/hotline/cli.h"
 
@@ -18,20 +14,9 @@ int Run(const Flags& flags) {
   if (absl::Status s = RequireFlags(flags, {"out"}); !s.ok()) return Usage(self, s);
   absl::StatusOr<std::string> key = engine::RandomBytes(engine::kSecretKeyBytes);
   if (!key.ok()) return Fail("keygen-master", key.status());
-  // A secret: a new file, owner-only; never overwritten (that would lose
-  // every key sealed under the old one).
+  // Never overwritten: that would lose every key sealed under the old one.
   const std::string path = *flags.Get("out");
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Fail("keygen-master", absl::FailedPreconditionError(
-                                     absl::StrCat(path, ": cannot be created (it must not exist)")));
-  }
-  const bool written = write(fd, key->data(), key->size()) == static_cast<ssize_t>(key->size()) &&
-                       fsync(fd) == 0;
-  if (close(fd) != 0 || !written) {
-    return Fail("keygen-master",
-                absl::DataLossError(absl::StrCat(path, ": the key was not written")));
-  }
+  if (absl::Status s = WriteSecretFile(path, *key); !s.ok()) return Fail("keygen-master", s);
   std::printf("wrote a master key to %s: keep it apart from the store and its backups\n",
               path.c_str());
   return kExitOk;
