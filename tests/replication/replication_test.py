@@ -45,7 +45,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replica_fixture as rf  # noqa: E402 (puts tests/ and tests/service/ on the path)
 import hotline_client as hc  # noqa: E402
 import serve_fixture  # noqa: E402
-from nats_cluster import NatsCluster, death_signal_prefix  # noqa: E402
+from nats_cluster import ClusterError, NatsCluster, death_signal_prefix  # noqa: E402
 
 # Set by serve_fixture.main(): the binary under test and the generated stubs.
 HOTLINE = None
@@ -352,6 +352,18 @@ class NatsFailureTest(ReplicationTestCase):
         self.cluster.wait_ready()
 
         events = self.assertFollowerHoldsEveryAck(load, writer.db)
+        # nats-server 2.9.10 now and then leaves the resumed ex-leader's
+        # replica where the pause stopped it (twice in about ten runs, the
+        # other two replicas whole): it catches up once restarted. What
+        # this test asks of hotline — nothing acknowledged is lost — holds
+        # either way; the restart keeps the whole-stream check meaningful.
+        try:
+            self.cluster.wait_caught_up(name, timeout=60)
+        except ClusterError as stuck:
+            self.note(f"n{victim} not caught up 60 s after its resume "
+                      f"({str(stuck).splitlines()[0]}); restarting it")
+            self.cluster.kill(victim)
+            self.cluster.restart(victim)
         self.assertStreamHolds(name, events[-1]["sequence"])
 
 
