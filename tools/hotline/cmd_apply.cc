@@ -6,9 +6,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/async_executor.h"
 #include "absl/strings/strip.h"
 #include "engine/json_codec.h"
 #include "tools/hotline/cli.h"
@@ -36,19 +39,60 @@ std::string ResultLine(uint64_t line, const std::string& command_id,
       ",\"eventCount\":", result.ok() ? result->event_count : 0, "}\n");
 }
 
-absl::StatusOr<engine::ExecuteResult> ApplyLine(engine::Engine& engine,
-                                                const LineReader::Line& line,
-                                                std::string* command_id) {
+absl::StatusOr<hotline::v1::Command> ParseLine(const LineReader::Line& line) {
   if (line.too_long) {
     return absl::ResourceExhaustedError(
         absl::StrCat("line ", line.number, ": ", line.length, " bytes, over the limit of ",
                      kMaxApplyLineBytes, " bytes a line; not parsed"));
   }
-  auto command = engine::ParseCommandJson(line.text);
-  if (!command.ok()) return command.status();
-  *command_id = command->command_id();
-  return engine.Execute(*command);
+  return engine::ParseCommandJson(line.text);
 }
+
+// Prints results in line order as they arrive (from the executor's threads),
+// each flushed at once, so that a program feeding a pipe sees every result
+// as soon as its line and those before it are done.
+class ResultPrinter {
+ public:
+  // The result of the `slot`-th command (from 0), on input line `line`.
+  void Put(uint64_t slot, uint64_t line, const std::string& command_id,
+           const absl::StatusOr<engine::ExecuteResult>& result) {
+    absl::MutexLock lock(&mu_);
+    if (!result.ok()) ++refused_;
+    ready_[slot] = {line, ResultLine(line, command_id, result)};
+    for (auto it = ready_.find(next_); it != ready_.end(); it = ready_.find(next_)) {
+      const std::string& text = it->second.second;
+      // A caller that cannot see results must not have more commands
+      // applied blind: after a failed write, the reader stops.
+      if (!failed_ && (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+                       std::fflush(stdout) != 0)) {
+        failed_ = true;
+        failed_line_ = it->second.first;
+      }
+      ready_.erase(it);
+      ++next_;
+    }
+  }
+  bool failed() const {
+    absl::MutexLock lock(&mu_);
+    return failed_;
+  }
+  uint64_t failed_line() const {
+    absl::MutexLock lock(&mu_);
+    return failed_line_;
+  }
+  uint64_t refused() const {
+    absl::MutexLock lock(&mu_);
+    return refused_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<uint64_t, std::pair<uint64_t, std::string>> ready_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t failed_line_ ABSL_GUARDED_BY(mu_) = 0;
+};
 
 int Run(const Flags& flags) {
   const std::string file = flags.Get("file").value_or("-");
@@ -65,28 +109,39 @@ int Run(const Flags& flags) {
   if (!engine.ok()) return Fail("apply", engine.status());
 
   LineReader reader(fd, kMaxApplyLineBytes);
-  LineReader::Line line;
-  size_t refused = 0;
-  while (reader.Next(&line)) {
-    if (!line.too_long && absl::StripAsciiWhitespace(line.text).empty()) continue;
-    std::string command_id;
-    absl::StatusOr<engine::ExecuteResult> result = ApplyLine(**engine, line, &command_id);
-    if (!result.ok()) ++refused;
-    const std::string out = ResultLine(line.number, command_id, result);
-    // A caller that cannot see results must not have more commands applied
-    // blind: stop at the first line whose result could not be written. Each
-    // line is flushed so that a program feeding a pipe sees its result.
-    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() ||
-        std::fflush(stdout) != 0) {
-      return Fail("apply", absl::UnavailableError(absl::StrCat(
-                               "cannot write the result of line ", line.number,
-                               " to standard output (", std::strerror(errno),
-                               "); lines after it were not applied")));
+  ResultPrinter printer;
+  {
+    // Up to 256 lines in flight share each group commit (one fsync); a
+    // ticket's lines still run in order, and results print in line order.
+    engine::AsyncExecutor executor(engine->get());
+    LineReader::Line line;
+    uint64_t index = 0;
+    while (!printer.failed() && reader.Next(&line)) {
+      if (!line.too_long && absl::StripAsciiWhitespace(line.text).empty()) continue;
+      const uint64_t slot = index++;
+      const uint64_t number = line.number;
+      absl::StatusOr<hotline::v1::Command> command = ParseLine(line);
+      if (!command.ok()) {
+        printer.Put(slot, number, "", command.status());
+        continue;
+      }
+      const std::string command_id = command->command_id();
+      executor.Submit(*std::move(command),
+                      [&printer, slot, number, command_id](
+                          const absl::StatusOr<engine::ExecuteResult>& result) {
+                        printer.Put(slot, number, command_id, result);
+                      });
     }
+  }
+  if (printer.failed()) {
+    return Fail("apply", absl::UnavailableError(absl::StrCat(
+                             "cannot write the result of line ", printer.failed_line(),
+                             " to standard output; lines after the commands then in "
+                             "flight (at most 256) were not applied")));
   }
   if (!reader.status().ok()) return Fail("apply", reader.status());
   if (absl::Status closed = (*engine)->Close(); !closed.ok()) return Fail("apply", closed);
-  return refused > 0 ? kExitRefused : kExitOk;
+  return printer.refused() > 0 ? kExitRefused : kExitOk;
 }
 
 }  // namespace
