@@ -67,6 +67,7 @@ class ResultPrinter {
                        std::fflush(stdout) != 0)) {
         failed_ = true;
         failed_line_ = it->second.first;
+        failed_because_ = std::strerror(errno);
       }
       ready_.erase(it);
       ++next_;
@@ -80,6 +81,10 @@ class ResultPrinter {
     absl::MutexLock lock(&mu_);
     return failed_line_;
   }
+  std::string failed_because() const {
+    absl::MutexLock lock(&mu_);
+    return failed_because_;
+  }
   uint64_t refused() const {
     absl::MutexLock lock(&mu_);
     return refused_;
@@ -92,6 +97,7 @@ class ResultPrinter {
   uint64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
   bool failed_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t failed_line_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string failed_because_ ABSL_GUARDED_BY(mu_);
 };
 
 int Run(const Flags& flags) {
@@ -136,8 +142,9 @@ int Run(const Flags& flags) {
   if (printer.failed()) {
     return Fail("apply", absl::UnavailableError(absl::StrCat(
                              "cannot write the result of line ", printer.failed_line(),
-                             " to standard output; lines after the commands then in "
-                             "flight (at most 256) were not applied")));
+                             " to standard output (", printer.failed_because(),
+                             "); lines after those then in flight (at most 256) were not "
+                             "applied")));
   }
   if (!reader.status().ok()) return Fail("apply", reader.status());
   if (absl::Status closed = (*engine)->Close(); !closed.ok()) return Fail("apply", closed);
