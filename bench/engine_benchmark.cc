@@ -15,6 +15,7 @@
 #include "bench/raw_write.h"
 #include "bench/simulated_store.h"
 #include "benchmark/benchmark.h"
+#include "engine/async_executor.h"
 #include "engine/engine.h"
 #include "engine/time_util.h"
 #include "rocksdb/db.h"
@@ -118,6 +119,28 @@ void BM_EngineDurableNoTree(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineDurableNoTree)->Name("BM_EngineDurable8NoTree")->Threads(8)->UseRealTime()
     ->MinTime(2);
+// Target 2 through the asynchronous path: one submitter keeping up to 256
+// receives of new tickets in flight (AsyncExecutor), sync on.
+void BM_EngineAsyncDurable(benchmark::State& state) {
+  static engine::Engine* engine = DurableEngine("durable-async", true);
+  static std::atomic<uint64_t> n{0};
+  const absl::Time at = absl::Now();
+  std::atomic<int64_t> failed{0};
+  {
+    engine::AsyncExecutor executor(engine, {.threads = 64, .max_in_flight = 256});
+    for (auto _ : state) {
+      executor.Submit(ReceiveCommand(absl::StrCat("A-", ++n), at),
+                      [&failed](const absl::StatusOr<engine::ExecuteResult>& r) {
+                        if (!r.ok()) ++failed;
+                      });
+    }
+    executor.Drain();
+  }
+  if (failed > 0) state.SkipWithError("execute");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EngineAsyncDurable)->Name("BM_EngineAsyncDurable1x256")->UseRealTime()->MinTime(2);
+
 // The cost of sealing personal data (a master key; docs/personal-data.md):
 // each new ticket's data key made, wrapped and written, its contact and
 // content sealed. The same as BM_EngineDurable8 otherwise, in the same run.
