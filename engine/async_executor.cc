@@ -69,9 +69,7 @@ void AsyncExecutor::Run(Lane* lane) {
     Task task;
     {
       absl::MutexLock lock(&lane->mu);
-      lane->mu.Await(absl::Condition(
-          +[](Lane* l) ABSL_NO_THREAD_SAFETY_ANALYSIS { return l->stop || !l->tasks.empty(); },
-          lane));
+      lane->mu.Await(absl::Condition(lane, &Lane::Ready));
       if (lane->tasks.empty()) return;  // stopping, nothing left
       task = std::move(lane->tasks.front());
       lane->tasks.pop_front();

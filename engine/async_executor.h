@@ -80,6 +80,8 @@ class AsyncExecutor {
     absl::Mutex mu;
     std::deque<Task> tasks ABSL_GUARDED_BY(mu);
     bool stop ABSL_GUARDED_BY(mu) = false;
+    // Something to do: a task, or stopping.
+    bool Ready() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return stop || !tasks.empty(); }
   };
 
   // A lane's thread: its tasks in order until stopped.
