@@ -1,4 +1,5 @@
 #include "store/status_macros.h"
+#include "tools/hotline/checkpoint_files.h"
 #include "tools/hotline/cli.h"
 #include "tools/hotline/replication_flags.h"
 
@@ -6,8 +7,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-
-#include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -110,14 +109,8 @@ absl::Status WriteSecretFile(const std::string& path, absl::string_view bytes) {
 absl::Status SetUpMasterKey(const Flags& flags, engine::EngineOptions* options) {
   const std::optional<std::string> path = flags.Get("master-key-file");
   if (!path.has_value()) return absl::OkStatus();
-  std::ifstream in(*path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat("--master-key-file: cannot read ", *path));
-  }
-  // One byte more than a key, to tell a longer file from a key.
-  std::string key(engine::kSecretKeyBytes + 1, '\0');
-  in.read(key.data(), static_cast<std::streamsize>(key.size()));
-  key.resize(static_cast<size_t>(in.gcount()));
+  HOTLINE_ASSIGN_OR_RETURN(std::string key, ReadSmallFile("--master-key-file", *path,
+                                                          engine::kSecretKeyBytes));
   if (key.size() != engine::kSecretKeyBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--master-key-file: ", *path, " is not a master key (", engine::kSecretKeyBytes,
