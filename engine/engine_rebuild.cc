@@ -8,30 +8,18 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/container/node_hash_map.h"
 #include "engine/engine.h"
-#include "engine/event_codec.h"
 #include "engine/evolve.h"
-#include "engine/held_entries.h"
+#include "engine/ticket_streams_fold.h"
 #include "store/status_macros.h"
 
 namespace hotline::engine {
-namespace {
 
 using hotline::v1::TicketState;
-
-
-// A ticket being rebuilt: its state, the timer entries stored for it (when
-// an earlier write-back stored it), and the batch that last touched it.
-struct Rebuilt {
-  TicketState state;
-  TimerIndexEntries written;
-  uint64_t batch = 0;
-};
-
-}  // namespace
 
 absl::Status Engine::RebuildProjections(
     const std::function<void(uint64_t, uint64_t)>& progress) {
@@ -89,56 +77,30 @@ absl::Status Engine::LoadRebuildMark() {
 
 absl::Status Engine::RebuildTicketStates(
     const std::function<void(uint64_t, uint64_t)>& progress) {
-  // Tickets are held in memory and written when they leave it: at the end
-  // of the first batch that did not touch them once closed, or of the
-  // kHeldBatches-th batch without an event of theirs while open (open
-  // tickets come back: a reply days after the dispatch). So a ticket is
-  // written about once however many events it has, and memory is bounded by
-  // the tickets of kHeldBatches batches. A ticket seen again after it was
-  // written is read back; a stream's first event needs no read.
+  // A ticket is written once, at its last event (FoldTicketStreams): no
+  // ticket is read back, and memory holds the tickets in flight. Writes go
+  // out every batch_events events, with the rebuilding mark.
   const uint64_t total = log_->head().sequence;
   const uint64_t batch_events = std::max<uint64_t>(options_.rebuild_batch_events, 1);
-  // Nodes, not a flat table: a held ticket is large, and a flat table's
-  // empty slots would each take its size.
-  absl::node_hash_map<std::string, Rebuilt> tickets;
-  uint64_t batch = 1;
-  auto write_back = [&](uint64_t through, bool all) -> absl::Status {
-    std::vector<store::ExtraWrite> writes;
-    // A closed ticket rarely comes back: it leaves after one batch.
-    SweepHeld(&tickets, [&](const std::string& id, Rebuilt& t) {
-      const bool closed = t.state.state() == hotline::v1::TicketStatus::CLOSED;
-      if (!all && (t.batch == batch || (!closed && StaysHeld(t.batch, batch)))) return true;
-      AppendTimerWrites(t.written, IndexEntries(t.state), &writes);
-      writes.push_back({store::Family::kState, id, t.state.SerializeAsString()});
-      return false;
-    });
-    ++batch;
-    if (progress) progress(through, total);
-    return log_->WriteCheckpoint(kRebuildingMark, 1, writes);
-  };
-  hotline::v1::EventEnvelope envelope;
-  HOTLINE_RETURN_IF_ERROR(log_->Scan(1, total, [&](const store::Record& record) {
-    if (record.stream_id.starts_with('$')) return absl::OkStatus();  // directory
-    envelope.Clear();
-    HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-    auto [it, inserted] = tickets.try_emplace(record.stream_id);
-    Rebuilt& t = it->second;
-    if (inserted && record.stream_version > 1) {
-      HOTLINE_ASSIGN_OR_RETURN(std::optional<TicketState> stored, LoadTicket(record.stream_id));
-      if (!stored.has_value()) {
-        return absl::DataLossError(absl::StrCat("event at sequence ", record.sequence,
-                                                " continues ticket '", record.stream_id,
-                                                "', whose earlier events were not rebuilt"));
-      }
-      t.written = IndexEntries(*stored);
-      t.state = *std::move(stored);
-    }
-    Evolve(envelope, &t.state);
-    t.batch = batch;
-    if (record.sequence % batch_events == 0) return write_back(record.sequence, false);
-    return absl::OkStatus();
-  }));
-  return write_back(total, true);
+  uint64_t next_write = batch_events;
+  std::vector<store::ExtraWrite> writes;
+  HOTLINE_RETURN_IF_ERROR(FoldTicketStreams<TicketState>(
+      *log_, total,
+      [&](const store::Record& record, const hotline::v1::EventEnvelope& event,
+          TicketState* state) -> absl::Status {
+        Evolve(event, state);
+        if (record.sequence < next_write) return absl::OkStatus();
+        next_write = record.sequence + batch_events;
+        if (progress) progress(record.sequence, total);
+        return log_->WriteCheckpoint(kRebuildingMark, 1, std::exchange(writes, {}));
+      },
+      [&](const std::string& id, TicketState* state) {
+        AppendTimerWrites({}, IndexEntries(*state), &writes);
+        writes.push_back({store::Family::kState, id, state->SerializeAsString()});
+        return absl::OkStatus();
+      }));
+  if (progress) progress(total, total);
+  return log_->WriteCheckpoint(kRebuildingMark, 1, writes);
 }
 
 }  // namespace hotline::engine

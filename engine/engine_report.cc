@@ -1,13 +1,7 @@
-// Engine::Report and Engine::Verify: the analyst's and the auditor's side.
+// Engine::Report: the analyst's side.
 
-#include <algorithm>
-#include <map>
-
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine.h"
-#include "engine/event_codec.h"
-#include "engine/evolve.h"
 #include "engine/report_from_log.h"
 #include "engine/time_util.h"
 #include "store/status_macros.h"
@@ -55,64 +49,6 @@ absl::StatusOr<MonthlyReport> Engine::Report(const ReportQuery& query, bool rebu
     report.rows[RowKey{RowKind::kUnit, entry.lead_unit}][kOverdueOpen] += 1;
   }
   return report;
-}
-
-absl::StatusOr<Engine::VerifyResult> Engine::Verify() const {
-  VerifyResult result;
-  HOTLINE_ASSIGN_OR_RETURN(result.chain, log_->VerifyChain());
-  if (!result.chain.ok()) return result;  // projections of a broken log prove nothing
-
-  // Ticket states and timer index entries, as a fold of the log says.
-  absl::flat_hash_map<std::string, hotline::v1::TicketState> states;
-  hotline::v1::EventEnvelope envelope;
-  HOTLINE_RETURN_IF_ERROR(log_->Scan(1, UINT64_MAX, [&](const store::Record& record) {
-    if (record.stream_id.starts_with('$')) return absl::OkStatus();
-    envelope.Clear();
-    HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-    Evolve(envelope, &states[record.stream_id]);
-    return absl::OkStatus();
-  }));
-  std::map<std::string, std::string> expected_timers;
-  for (const auto& [id, state] : states) {
-    for (auto& [key, unit] : IndexEntries(state)) expected_timers[key] = std::move(unit);
-  }
-  uint64_t stored_states = 0;
-  HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
-      store::Family::kState, "", [&](absl::string_view key, absl::string_view value) {
-        ++stored_states;
-        auto it = states.find(std::string(key));
-        if (it == states.end()) {
-          result.faults.push_back(absl::StrCat("ticket state ", key, ": no such stream"));
-        } else if (it->second.SerializeAsString() != value) {
-          result.faults.push_back(absl::StrCat("ticket state ", key, ": differs from a replay"));
-        }
-        return absl::OkStatus();
-      }));
-  result.tickets = stored_states;
-  if (stored_states != states.size()) {
-    result.faults.push_back(absl::StrCat("ticket states: ", stored_states, " stored, ",
-                                         states.size(), " streams"));
-  }
-  std::map<std::string, std::string> stored_timers;
-  for (const char* prefix : {kOpenTimerPrefix, kDueTimerPrefix}) {
-    HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
-        store::Family::kProjections, prefix,
-        [&](absl::string_view key, absl::string_view value) {
-          stored_timers[std::string(key)] = std::string(value);
-          return absl::OkStatus();
-        }));
-  }
-  result.timers = stored_timers.size();
-  if (stored_timers != expected_timers) {
-    result.faults.push_back(absl::StrCat("timer index: ", stored_timers.size(),
-                                         " entries stored, ", expected_timers.size(),
-                                         " expected, or their contents differ"));
-  }
-  HOTLINE_ASSIGN_OR_RETURN(std::vector<std::string> stats,
-                           stats_->Verify(directory()->policy().calendar().zone()));
-  result.faults.insert(result.faults.end(), stats.begin(), stats.end());
-  result.stats_position = log_->ReadCheckpoint("stats").value_or(0);
-  return result;
 }
 
 }  // namespace hotline::engine

@@ -1,9 +1,8 @@
 #include "engine/report_from_log.h"
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/directory.h"
-#include "engine/event_codec.h"
+#include "engine/ticket_streams_fold.h"
 #include "engine/time_util.h"
 #include "store/status_macros.h"
 
@@ -40,22 +39,22 @@ absl::StatusOr<MonthlyReport> ReportFromLog(const store::EventLog& log,
   report.units = std::move(directory.units);
 
   ReportSink sink(&report);
-  absl::flat_hash_map<std::string, hotline::v1::StatsTrack> tracks;
-  hotline::v1::EventEnvelope envelope;
-  HOTLINE_RETURN_IF_ERROR(log.Scan(1, up_to, [&](const store::Record& record) {
-    if (record.stream_id.starts_with('$')) return absl::OkStatus();
-    envelope.Clear();
-    HOTLINE_RETURN_IF_ERROR(DecodeEvent(record, &envelope));
-    FoldStatsEvent(envelope, &tracks[record.stream_id], &sink);
-    return absl::OkStatus();
-  }));
-  // Tickets still owing a reply at the end of the log owe it from their
-  // last event on.
-  for (const auto& [id, track] : tracks) {
-    if (!track.owing()) continue;
-    sink.Owed(track.lead_unit(), FromProto(track.last_at()), absl::InfiniteFuture(),
-              FromProto(track.handle_deadline()));
-  }
+  HOTLINE_RETURN_IF_ERROR(FoldTicketStreams<hotline::v1::StatsTrack>(
+      log, up_to,
+      [&](const store::Record&, const hotline::v1::EventEnvelope& event,
+          hotline::v1::StatsTrack* track) {
+        FoldStatsEvent(event, track, &sink);
+        return absl::OkStatus();
+      },
+      [&](const std::string&, hotline::v1::StatsTrack* track) {
+        // A ticket still owing a reply at the end of the log owes it from
+        // its last event on.
+        if (track->owing()) {
+          sink.Owed(track->lead_unit(), FromProto(track->last_at()), absl::InfiniteFuture(),
+                    FromProto(track->handle_deadline()));
+        }
+        return absl::OkStatus();
+      }));
   return report;
 }
 

@@ -15,7 +15,8 @@ namespace hotline::engine {
 // the report of metrics.md. The month is taken in the time zone of the last
 // policy at a position <= up_to_sequence. INVALID_ARGUMENT for a malformed
 // month or an up_to_sequence past the head; DATA_LOSS for an undecodable
-// event. Reads the log once, in order; holds one small record per ticket.
+// event. Reads the log once, in order; holds one small record per ticket
+// in flight (from its first event to its last), not per ticket of the log.
 absl::StatusOr<MonthlyReport> ReportFromLog(const store::EventLog& log,
                                             const ReportQuery& query);
 

@@ -1,8 +1,13 @@
 #include "engine/stats_projection.h"
 
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "engine/event_codec.h"
+#include "engine/fault_list.h"
 #include "engine/held_entries.h"
+#include "engine/ticket_streams_fold.h"
 #include "engine/time_util.h"
 #include "store/keys.h"
 #include "store/status_macros.h"
@@ -134,11 +139,11 @@ absl::Status StatsProjection::Flush(uint64_t through, const std::string& zone_na
     writes.push_back({store::Family::kProjections, key, EncodeCounters(sum)});
   }
   // Records touched lately stay held, so that the next batches need not
-  // read them back. A changed record is stored with this checkpoint (a crash
-  // loses nothing folded), or under Refold when it leaves memory.
+  // read them back. A changed record is stored with this checkpoint: a
+  // crash loses nothing folded.
   SweepHeld(&pending->tracks, [&](const std::string& id, HeldTrack& held) {
     const bool keep = !last && StaysHeld(held.batch, pending->batch);
-    if (held.dirty && (!keep || !pending->write_on_eviction)) {
+    if (held.dirty) {
       writes.push_back(
           {store::Family::kProjections, kTrackPrefix + id, held.track.SerializeAsString()});
       held.dirty = false;
@@ -204,9 +209,35 @@ absl::Status StatsProjection::ResetLocked() {
 absl::Status StatsProjection::Refold(absl::TimeZone zone) {
   absl::MutexLock lock(&mu_);
   HOTLINE_RETURN_IF_ERROR(ResetLocked());
-  Pending pending;
-  pending.write_on_eviction = true;
-  return FoldAndStore(0, log_->head().sequence, zone, &pending);
+  // Each ticket's record is written once, at its last event: none is read
+  // back, and memory holds the tickets in flight and the month rows (a few
+  // thousand, kept to the end). The checkpoint stays 0 until the rows are
+  // stored with it: a refold cut short is redone, never built on.
+  const uint64_t head = log_->head().sequence;
+  Pending fresh;
+  Sink sink(zone, &fresh);
+  uint64_t next_write = batch_events_;
+  std::vector<store::ExtraWrite> writes;
+  HOTLINE_RETURN_IF_ERROR(FoldTicketStreams<StatsTrack>(
+      *log_, head,
+      [&](const store::Record& record, const hotline::v1::EventEnvelope& event,
+          StatsTrack* track) -> absl::Status {
+        FoldStatsEvent(event, track, &sink);
+        if (record.sequence < next_write) return absl::OkStatus();
+        next_write = record.sequence + batch_events_;
+        return log_->WriteCheckpoint(kCheckpoint, 0, std::exchange(writes, {}));
+      },
+      [&](const std::string& id, StatsTrack* track) {
+        writes.push_back(
+            {store::Family::kProjections, kTrackPrefix + id, track->SerializeAsString()});
+        return absl::OkStatus();
+      }));
+  for (const auto& [month_row, c] : fresh.rows) {
+    writes.push_back({store::Family::kProjections, RowStorageKey(month_row.first, month_row.second),
+                      EncodeCounters(c)});
+  }
+  writes.push_back({store::Family::kProjections, kZoneKey, zone.name()});
+  return log_->WriteCheckpoint(kCheckpoint, head, writes);
 }
 
 uint64_t StatsProjection::position() const {
@@ -237,18 +268,38 @@ absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
 
 absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone zone) const {
   HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
+  // Each ticket's record is refolded and compared when its last event up to
+  // the checkpoint is folded, so that only tickets in flight are held.
+  FaultList faults;
   Pending fresh;
-  HOTLINE_RETURN_IF_ERROR(Fold(0, checkpoint, zone, &fresh, false));
+  Sink sink(zone, &fresh);
+  size_t rebuilt_tracks = 0;
+  HOTLINE_RETURN_IF_ERROR(FoldTicketStreams<hotline::v1::StatsTrack>(
+      *log_, checkpoint,
+      [&](const store::Record&, const hotline::v1::EventEnvelope& event,
+          hotline::v1::StatsTrack* track) {
+        FoldStatsEvent(event, track, &sink);
+        return absl::OkStatus();
+      },
+      [&](const std::string& id, hotline::v1::StatsTrack* track) -> absl::Status {
+        ++rebuilt_tracks;
+        HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                                 log_->Get(store::Family::kProjections, kTrackPrefix + id));
+        if (!stored.has_value() || track->SerializeAsString() != *stored) {
+          faults.Add(absl::StrCat("stats record of ticket ", id, " differs from a rebuild"));
+        }
+        return absl::OkStatus();
+      }));
   std::map<std::string, Counters> expected;
   for (const auto& [month_row, c] : fresh.rows) {
     expected[RowStorageKey(month_row.first, month_row.second)] = c;
   }
-  std::vector<std::string> faults;
   auto compare = [&](const std::string& key, const Counters& stored, const Counters& want) {
     for (int i = 0; i < kCounterCount; ++i) {
       if (stored[i] == want[i]) continue;
-      faults.push_back(absl::StrCat("stats row ", key.substr(sizeof(kMonthPrefix) - 1), " ",
-                                    CounterName(static_cast<Counter>(i)), ": stored ", stored[i], ", rebuilt ", want[i]));
+      faults.Add(absl::StrCat("stats row ", key.substr(sizeof(kMonthPrefix) - 1), " ",
+                              CounterName(static_cast<Counter>(i)), ": stored ", stored[i],
+                              ", rebuilt ", want[i]));
     }
   };
   std::map<std::string, Counters> stored_rows;
@@ -267,22 +318,16 @@ absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone 
     if (!stored_rows.contains(key)) compare(key, Counters{}, c);
   }
   size_t stored_tracks = 0;
-  HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(
-      store::Family::kProjections, kTrackPrefix,
-      [&](absl::string_view key, absl::string_view value) -> absl::Status {
-        ++stored_tracks;
-        const std::string id(key.substr(sizeof(kTrackPrefix) - 1));
-        auto it = fresh.tracks.find(id);
-        if (it == fresh.tracks.end() || it->second.track.SerializeAsString() != value) {
-          faults.push_back(absl::StrCat("stats record of ticket ", id, " differs from a rebuild"));
-        }
-        return absl::OkStatus();
-      }));
-  if (stored_tracks != fresh.tracks.size()) {
-    faults.push_back(absl::StrCat("stats records: ", stored_tracks, " stored, ",
-                                  fresh.tracks.size(), " rebuilt"));
+  HOTLINE_RETURN_IF_ERROR(log_->ScanFamily(store::Family::kProjections, kTrackPrefix,
+                                           [&](absl::string_view, absl::string_view) {
+                                             ++stored_tracks;
+                                             return absl::OkStatus();
+                                           }));
+  if (stored_tracks != rebuilt_tracks) {
+    faults.Add(absl::StrCat("stats records: ", stored_tracks, " stored, ", rebuilt_tracks,
+                            " rebuilt"));
   }
-  return faults;
+  return std::move(faults).Take();
 }
 
 }  // namespace hotline::engine

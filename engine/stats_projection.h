@@ -54,9 +54,10 @@ class StatsProjection {
 
   // Throws the projection away and refolds the whole log in `zone` now, for
   // Engine::RebuildProjections. Faster than Reset + CatchUp: a ticket's
-  // record is written once, when it leaves memory, not with every batch —
-  // so until it returns OK the stored records are incomplete, which only a
-  // rebuild (its store marked incomplete meanwhile) may allow.
+  // record is written once, after its last event, not with every batch;
+  // memory holds the tickets in flight. Until it returns OK the stored
+  // records are incomplete and the checkpoint 0, which only a rebuild (its
+  // store marked incomplete meanwhile) may allow.
   absl::Status Refold(absl::TimeZone zone);
 
   // The log position folded in so far.
@@ -84,9 +85,6 @@ class StatsProjection {
     std::map<std::pair<absl::CivilMonth, RowKey>, Counters> rows;  // (month, row)
     absl::node_hash_map<std::string, HeldTrack> tracks;  // nodes: see engine_rebuild.cc
     uint64_t batch = 0;  // the batch being folded
-    // Store a changed record only when it leaves memory (Refold), rather
-    // than with each batch's checkpoint.
-    bool write_on_eviction = false;
   };
   class Sink;
 

@@ -135,22 +135,37 @@ absl::StatusOr<std::optional<AppendResult>> EventLog::FindCommand(
 
 absl::StatusOr<uint64_t> EventLog::StreamVersion(
     absl::string_view stream_id) const {
-  // The stream's last index entry is the greatest key below id 0x00 FF..FF.
+  return StreamVersionAt(stream_id, UINT64_MAX);
+}
+
+absl::StatusOr<uint64_t> EventLog::StreamVersionAt(absl::string_view stream_id,
+                                                   uint64_t through) const {
+  // The stream's last index entry is the greatest key below id 0x00 FF..FF;
+  // entries of records past `through` are stepped back over.
   std::string bound(stream_id);
   bound.push_back('\0');
   bound.append(8, '\xff');
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), streams_));
-  it->SeekForPrev(bound);
-  HOTLINE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
-  if (!it->Valid()) return 0;
-  const absl::string_view key = ToView(it->key());
-  if (key.size() != stream_id.size() + 9 ||
-      key.substr(0, stream_id.size()) != stream_id ||
-      key[stream_id.size()] != '\0') {
-    return 0;
+  for (it->SeekForPrev(bound); it->Valid(); it->Prev()) {
+    const absl::string_view key = ToView(it->key());
+    if (key.size() != stream_id.size() + 9 ||
+        key.substr(0, stream_id.size()) != stream_id ||
+        key[stream_id.size()] != '\0') {
+      return 0;
+    }
+    if (through != UINT64_MAX) {
+      const absl::string_view value = ToView(it->value());
+      if (value.size() != 8) {
+        return absl::DataLossError(absl::StrCat("stream index entry of '", stream_id,
+                                                "' is not a sequence"));
+      }
+      if (DecodeFixed64BE(value.data()) > through) continue;
+    }
+    return DecodeFixed64BE(key.data() + stream_id.size() + 1);
   }
-  return DecodeFixed64BE(key.data() + stream_id.size() + 1);
+  HOTLINE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  return 0;
 }
 
 absl::StatusOr<bool> EventLog::StreamHasVersion(absl::string_view stream_id,

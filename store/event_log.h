@@ -187,6 +187,12 @@ class EventLog {
   // Number of records in the stream (0 for an unknown stream).
   absl::StatusOr<uint64_t> StreamVersion(absl::string_view stream_id) const;
 
+  // Number of the stream's records at sequences <= `through`: its version as
+  // of that log position (0 when it had none). DATA_LOSS for an index entry
+  // that does not decode.
+  absl::StatusOr<uint64_t> StreamVersionAt(absl::string_view stream_id,
+                                           uint64_t through) const;
+
   // The last committed record. For kReadOnly, as of opening; for kSecondary,
   // as of the last CatchUp().
   Head head() const;

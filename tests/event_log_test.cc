@@ -90,6 +90,14 @@ TEST_F(EventLogTest, AppendsAndReadsBackByStreamAndRange) {
   EXPECT_EQ(log_->Read(5).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(*log_->StreamVersion("T-1"), 3u);
   EXPECT_EQ(*log_->StreamVersion("T-"), 0u);  // a prefix is not the stream
+  // As of a log position: T-1 is at 1, 2 and 4, T-2 at 3.
+  EXPECT_EQ(*log_->StreamVersionAt("T-1", 4), 3u);
+  EXPECT_EQ(*log_->StreamVersionAt("T-1", 3), 2u);
+  EXPECT_EQ(*log_->StreamVersionAt("T-1", 1), 1u);
+  EXPECT_EQ(*log_->StreamVersionAt("T-1", 0), 0u);
+  EXPECT_EQ(*log_->StreamVersionAt("T-2", 2), 0u);
+  EXPECT_EQ(*log_->StreamVersionAt("T-2", 3), 1u);
+  EXPECT_EQ(*log_->StreamVersionAt("T-", 4), 0u);
   EXPECT_EQ(log_->head().sequence, 4u);
   EXPECT_EQ(log_->head().hash, record->hash);
 }

@@ -75,4 +75,16 @@ void ChangeValue(const std::string& path, const std::string& family, const std::
   });
 }
 
+std::vector<std::string> KeysWithPrefix(const std::string& path, const std::string& family,
+                                        const std::string& prefix) {
+  std::vector<std::string> keys;
+  WithFamily(path, family, [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* handle) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      keys.push_back(it->key().ToString());
+    }
+  });
+  return keys;
+}
+
 }  // namespace hotline::testing

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hotline::testing {
 
@@ -23,6 +24,10 @@ void SetValue(const std::string& path, const std::string& family, const std::str
 
 // Deletes every key of column family `family`.
 void ClearFamily(const std::string& path, const std::string& family);
+
+// The keys of column family `family` that begin with `prefix`, in order.
+std::vector<std::string> KeysWithPrefix(const std::string& path, const std::string& family,
+                                        const std::string& prefix);
 
 // Calls `change(value)` on the value of `key` in column family `family`.
 void ChangeValue(const std::string& path, const std::string& family, const std::string& key,

@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "engine/timer_index.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/keys.h"
@@ -80,6 +83,50 @@ TEST_F(VerifyTest, AlteredTicketStateIsNamed) {
                                 [](std::string* v) { v->back() ^= 1; });
   const Engine::VerifyResult r = Verify();
   EXPECT_THAT(r.faults, Contains("ticket state T-2: differs from a replay"));
+}
+
+TEST_F(VerifyTest, AMissingTicketStateIsNamed) {
+  hotline::testing::SetValue(h_.path(), "state", "T-3", std::nullopt);
+  const Engine::VerifyResult r = Verify();
+  EXPECT_THAT(r.faults, Contains("ticket state T-3: missing"));
+  EXPECT_THAT(r.faults, Contains("ticket states: 2 stored, 3 streams"));
+}
+
+TEST_F(VerifyTest, AStateWithoutAStreamIsNamed) {
+  hotline::testing::SetValue(h_.path(), "state", "T-9", "forged");
+  const Engine::VerifyResult r = Verify();
+  EXPECT_THAT(r.faults, Contains("ticket state T-9: no such stream"));
+  EXPECT_THAT(r.faults, Contains("ticket states: 4 stored, 3 streams"));
+}
+
+TEST_F(VerifyTest, AnAlteredTimerEntryIsFound) {
+  // T-1..T-3 are REPLIED and reviewed: each owes its rating. One entry's
+  // lead unit is changed, which keeps the number of entries.
+  const std::vector<std::string> keys =
+      hotline::testing::KeysWithPrefix(h_.path(), "projections", kOpenTimerPrefix);
+  ASSERT_EQ(keys.size(), 3u);
+  hotline::testing::ChangeValue(h_.path(), "projections", keys[1],
+                                [](std::string* v) { v->append("x"); });
+  const Engine::VerifyResult r = Verify();
+  EXPECT_THAT(r.faults, Contains(HasSubstr("timer index: ")));
+  EXPECT_FALSE(r.ok());
+}
+
+TEST_F(VerifyTest, AnAlteredStatisticsRecordIsNamed) {
+  hotline::testing::ChangeValue(h_.path(), "projections", "stats/t/T-1",
+                                [](std::string* v) { v->back() ^= 1; });
+  const Engine::VerifyResult r = Verify();
+  EXPECT_THAT(r.faults, Contains("stats record of ticket T-1 differs from a rebuild"));
+}
+
+TEST_F(VerifyTest, FaultsAreListedUpToAHundredAndTheRestCounted) {
+  for (int i = 0; i < 120; ++i) {
+    hotline::testing::SetValue(h_.path(), "state", absl::StrCat("X-", 1000 + i), "forged");
+  }
+  const Engine::VerifyResult r = Verify();
+  // 120 states without a stream and the count line: 100 listed, 21 counted.
+  ASSERT_EQ(r.faults.size(), 101u);
+  EXPECT_EQ(r.faults.back(), "21 more faults not listed");
 }
 
 }  // namespace
