@@ -114,8 +114,8 @@ summary="$BUILD_DIR/bench-summary.txt"
   echo "target                                                           measure"
   ratio_line "1. mixed commands, 1 thread, sync off / raw batch" \
     "$(rate BM_EngineExecuteMixed)" "$(rate BM_RawWriteBatchPerEvent)" 0.5
-  ratio_line "2. durable, 8 submitters / raw fsync per event" \
-    "$(rate BM_EngineDurable8)" "$(rate BM_RawSyncPerEvent)" 10
+  ratio_line "2. durable, 8 submitters, 256 in flight / raw fsync per event" \
+    "$(rate BM_EngineAsyncDurable8x256)" "$(rate BM_RawSyncPerEvent)" 10
   ratio_line "2. durable, 1 submitter, 256 in flight / raw fsync per event" \
     "$(rate BM_EngineAsyncDurable1x256)" "$(rate BM_RawSyncPerEvent)" 10
   ratio_line "3. rebuild all projections, 1M events / raw scan" \

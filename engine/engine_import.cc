@@ -1,5 +1,8 @@
 // Engine::Import: an export loaded into an empty store, chain checked first.
 
+#include <filesystem>
+#include <system_error>
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -14,10 +17,16 @@
 
 namespace hotline::engine {
 
-absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Options& limits) {
-  store::ChainChecker chain;
+absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Options& limits,
+                                     store::ScratchTable* command_ids,
+                                     store::ScratchTable* stream_versions) {
+  store::ChainChecker chain(stream_versions);
   HOTLINE_ASSIGN_OR_RETURN(std::shared_ptr<const Directory> directory, Directory::Initial());
-  absl::flat_hash_set<std::string> command_ids;
+  absl::flat_hash_set<std::string> command_ids_in_memory;
+  auto first_use = [&](const std::string& id) -> absl::StatusOr<bool> {
+    if (command_ids != nullptr) return command_ids->Insert(id);
+    return command_ids_in_memory.insert(id).second;
+  };
   hotline::v1::EventEnvelope e;
   store::Record record;
   std::string run_stream, run_command;  // the append the last event belongs to
@@ -56,13 +65,13 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Option
     record.hash = e.hash();
     const std::string value = store::EncodeRecord(e.prev_hash(), e.sequence(), e.stream_id(),
                                                   e.stream_version(), e.command_id(), payload);
-    if (std::optional<std::string> wrong = chain.Next(record, value)) {
-      return bad(absl::StrCat(*wrong, " (altered, redacted or reordered)"));
-    }
+    HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> wrong, chain.Next(record, value));
+    if (wrong.has_value()) return bad(absl::StrCat(*wrong, " (altered, redacted or reordered)"));
     // Consecutive events of one stream under one command id are one append.
     if (e.command_id().empty() || e.command_id() != run_command || e.stream_id() != run_stream) {
-      if (!e.command_id().empty() && !command_ids.insert(e.command_id()).second) {
-        return bad(absl::StrCat("command id '", e.command_id(), "' appears twice"));
+      if (!e.command_id().empty()) {
+        HOTLINE_ASSIGN_OR_RETURN(bool first, first_use(e.command_id()));
+        if (!first) return bad(absl::StrCat("command id '", e.command_id(), "' appears twice"));
       }
       run_stream = e.stream_id();
       run_command = e.command_id();
@@ -81,6 +90,32 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Option
 }
 
 
+// CheckExport with its command ids and stream versions on disk, beside the
+// store: a province's year holds over 100M command ids and millions of
+// streams. An earlier import's leftover is thrown away first.
+namespace {
+absl::StatusOr<uint64_t> CheckExportOnDisk(EnvelopeReader* reader, const store::Options& limits,
+                                           const std::string& store_path) {
+  const std::filesystem::path scratch = store_path + ".import-scratch";
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  absl::Cleanup remove = [&scratch] {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch, ignored);
+  };
+  std::error_code error;
+  if (!std::filesystem::create_directories(scratch, error)) {
+    return absl::UnavailableError(
+        absl::StrCat("making ", scratch.string(), ": ", error.message()));
+  }
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::ScratchTable> command_ids,
+                           store::ScratchTable::Create(scratch / "command-ids"));
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::ScratchTable> stream_versions,
+                           store::ScratchTable::Create(scratch / "stream-versions"));
+  return CheckExport(reader, limits, command_ids.get(), stream_versions.get());
+}
+}  // namespace
+
 absl::Status Engine::Import(const std::string& path, bool binary,
                             const std::function<void(uint64_t, uint64_t)>& progress) {
   if (options_.mode != store::OpenMode::kReadWrite) {
@@ -95,7 +130,7 @@ absl::Status Engine::Import(const std::string& path, bool binary,
   }
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> check,
                            EnvelopeReader::Open(path, binary));
-  HOTLINE_ASSIGN_OR_RETURN(const uint64_t total, CheckExport(check.get(), log_->options()));
+  HOTLINE_ASSIGN_OR_RETURN(const uint64_t total, CheckExportOnDisk(check.get(), log_->options(), path_));
 
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<EnvelopeReader> reader,
                            EnvelopeReader::Open(path, binary));

@@ -14,6 +14,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl.h"
 #include "hotline/v1/events.pb.h"
 #include "store/event_log.h"
+#include "store/scratch_table.h"
 
 namespace hotline::engine {
 
@@ -53,11 +54,15 @@ class EnvelopeReader {
 // `$policy` events the directory accepts, and that a store with `limits`
 // takes every append Import makes (ids and sizes, events per command, no
 // command id in two appends). The number of events, or DATA_LOSS naming the
-// first bad sequence (or the reader's error). Memory grows with the
-// streams and command ids of the file. Public so that it can be fuzzed
-// without a store.
+// first bad sequence (or the reader's error). The command ids and each
+// stream's last version seen are kept in `command_ids` and `stream_versions`
+// (on disk, for files of any size: a ScratchTable each), or in memory —
+// growing with the file — when they are null. Public so that it can be
+// fuzzed without a store.
 absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader,
-                                     const store::Options& limits = store::Options());
+                                     const store::Options& limits = store::Options(),
+                                     store::ScratchTable* command_ids = nullptr,
+                                     store::ScratchTable* stream_versions = nullptr);
 
 }  // namespace hotline::engine
 

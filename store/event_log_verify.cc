@@ -110,8 +110,13 @@ absl::StatusOr<ChainReport> EventLog::VerifyChain() const {
         fault(expected, std::string(s.message()));
         break;
       }
-      if (std::optional<std::string> wrong = chain.Next(record, value)) {
-        fault(expected, *std::move(wrong));
+      absl::StatusOr<std::optional<std::string>> wrong = chain.Next(record, value);
+      if (!wrong.ok()) {
+        status = wrong.status();
+        break;
+      }
+      if (wrong->has_value()) {
+        fault(expected, **std::move(wrong));
         break;
       }
       if (!check_tree(record)) break;

@@ -4,6 +4,7 @@
 // file's hash chain is intact; and a store whose import was cut short is
 // never opened as a store.
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -83,6 +84,8 @@ class ImportTest : public ::testing::Test {
     EXPECT_EQ(target.head(), 0u) << "a refused import appended";
     EXPECT_TRUE(target.engine().Import(good_, true).ok());
     EXPECT_EQ(target.head(), events_.size());
+    EXPECT_FALSE(std::filesystem::exists(target.path() + ".import-scratch"))
+        << "the import's scratch tables outlived it";
     return refused;
   }
 
@@ -146,6 +149,16 @@ TEST_F(ImportTest, ACommandIdUsedTwiceOrAnAtOutsideTheWindowWritesNothing) {
   std::vector<EventEnvelope> ancient = events_;
   ancient.back().mutable_at()->set_seconds(-62135596800);  // year 0001
   EXPECT_THAT(Refusal(ancient).message(), HasSubstr("at: "));
+}
+
+TEST_F(ImportTest, AScratchDirectoryLeftByAnImportCutShortIsReplaced) {
+  EngineHarness target(Shanghai("2022-06-30 12:00"), true, nullptr, /*seed=*/false);
+  const std::string scratch = target.path() + ".import-scratch";
+  std::filesystem::create_directories(scratch + "/command-ids");
+  std::ofstream(scratch + "/command-ids/CURRENT") << "left by a killed import\n";
+  ASSERT_TRUE(target.engine().Import(good_, /*binary=*/true).ok());
+  EXPECT_EQ(target.head(), events_.size());
+  EXPECT_FALSE(std::filesystem::exists(scratch));
 }
 
 TEST_F(ImportTest, AStoreWhoseImportWasCutShortIsNotOpened) {
