@@ -151,6 +151,20 @@ TEST_F(ImportTest, ACommandIdUsedTwiceOrAnAtOutsideTheWindowWritesNothing) {
   EXPECT_THAT(Refusal(ancient).message(), HasSubstr("at: "));
 }
 
+TEST_F(ImportTest, AStreamVersionThatSkipsWritesNothing) {
+  std::vector<EventEnvelope> events = events_;
+  EventEnvelope urge = events.back();
+  urge.mutable_event()->mutable_ticket_urged();
+  urge.set_command_id("skipping-urge");
+  urge.set_stream_version(urge.stream_version() + 2);
+  events.push_back(urge);
+  const absl::Status refused = Refusal(events);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(refused.message(),
+              HasSubstr(absl::StrCat("stream 'T-1' version ", urge.stream_version(),
+                                     " follows version ", urge.stream_version() - 2)));
+}
+
 TEST_F(ImportTest, AScratchDirectoryLeftByAnImportCutShortIsReplaced) {
   EngineHarness target(Shanghai("2022-06-30 12:00"), true, nullptr, /*seed=*/false);
   const std::string scratch = target.path() + ".import-scratch";
