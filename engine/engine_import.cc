@@ -92,13 +92,14 @@ absl::StatusOr<uint64_t> CheckExport(EnvelopeReader* reader, const store::Option
 }
 
 
-// CheckExport with its command ids and stream versions on disk, beside the
-// store: a province's year holds over 100M command ids and millions of
-// streams. An earlier import's leftover is thrown away first.
+// CheckExport with its command ids and stream versions on disk, in the
+// store's directory (its owner can write there; RocksDB ignores a
+// subdirectory): a province's year holds over 100M command ids and millions
+// of streams. An earlier import's leftover is thrown away first.
 namespace {
 absl::StatusOr<uint64_t> CheckExportOnDisk(EnvelopeReader* reader, const store::Options& limits,
                                            const std::string& store_path) {
-  const std::filesystem::path scratch = store_path + ".import-scratch";
+  const std::filesystem::path scratch = std::filesystem::path(store_path) / "import-scratch";
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
   absl::Cleanup remove = [&scratch] {
@@ -106,7 +107,8 @@ absl::StatusOr<uint64_t> CheckExportOnDisk(EnvelopeReader* reader, const store::
     std::filesystem::remove_all(scratch, ignored);
   };
   std::error_code error;
-  if (!std::filesystem::create_directories(scratch, error)) {
+  std::filesystem::create_directories(scratch, error);
+  if (error) {
     return absl::UnavailableError(
         absl::StrCat("making ", scratch.string(), ": ", error.message()));
   }

@@ -269,8 +269,10 @@ absl::StatusOr<std::map<RowKey, Counters>> StatsProjection::MonthRows(
 absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone zone) const {
   HOTLINE_ASSIGN_OR_RETURN(uint64_t checkpoint, log_->ReadCheckpoint(kCheckpoint));
   // Each ticket's record is refolded and compared when its last event up to
-  // the checkpoint is folded, so that only tickets in flight are held.
-  FaultList faults;
+  // the checkpoint is folded, so that only tickets in flight are held. The
+  // report lists the month rows' faults before the tickets' (each list
+  // bounded), so that many tickets cannot push the rows out.
+  FaultList track_faults;
   Pending fresh;
   Sink sink(zone, &fresh);
   size_t rebuilt_tracks = 0;
@@ -286,10 +288,12 @@ absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone 
         HOTLINE_ASSIGN_OR_RETURN(std::optional<std::string> stored,
                                  log_->Get(store::Family::kProjections, kTrackPrefix + id));
         if (!stored.has_value() || track->SerializeAsString() != *stored) {
-          faults.Add(absl::StrCat("stats record of ticket ", id, " differs from a rebuild"));
+          track_faults.Add(
+              absl::StrCat("stats record of ticket ", id, " differs from a rebuild"));
         }
         return absl::OkStatus();
       }));
+  FaultList faults;
   std::map<std::string, Counters> expected;
   for (const auto& [month_row, c] : fresh.rows) {
     expected[RowStorageKey(month_row.first, month_row.second)] = c;
@@ -323,11 +327,15 @@ absl::StatusOr<std::vector<std::string>> StatsProjection::Verify(absl::TimeZone 
                                              ++stored_tracks;
                                              return absl::OkStatus();
                                            }));
+  std::vector<std::string> lines;
   if (stored_tracks != rebuilt_tracks) {
-    faults.Add(absl::StrCat("stats records: ", stored_tracks, " stored, ", rebuilt_tracks,
-                            " rebuilt"));
+    lines.push_back(absl::StrCat("stats records: ", stored_tracks, " stored, ", rebuilt_tracks,
+                                 " rebuilt"));
   }
-  return std::move(faults).Take();
+  for (FaultList* list : {&faults, &track_faults}) {
+    for (std::string& line : std::move(*list).Take()) lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 }  // namespace hotline::engine

@@ -84,7 +84,7 @@ class ImportTest : public ::testing::Test {
     EXPECT_EQ(target.head(), 0u) << "a refused import appended";
     EXPECT_TRUE(target.engine().Import(good_, true).ok());
     EXPECT_EQ(target.head(), events_.size());
-    EXPECT_FALSE(std::filesystem::exists(target.path() + ".import-scratch"))
+    EXPECT_FALSE(std::filesystem::exists(target.path() + "/import-scratch"))
         << "the import's scratch tables outlived it";
     return refused;
   }
@@ -167,7 +167,7 @@ TEST_F(ImportTest, AStreamVersionThatSkipsWritesNothing) {
 
 TEST_F(ImportTest, AScratchDirectoryLeftByAnImportCutShortIsReplaced) {
   EngineHarness target(Shanghai("2022-06-30 12:00"), true, nullptr, /*seed=*/false);
-  const std::string scratch = target.path() + ".import-scratch";
+  const std::string scratch = target.path() + "/import-scratch";
   std::filesystem::create_directories(scratch + "/command-ids");
   std::ofstream(scratch + "/command-ids/CURRENT") << "left by a killed import\n";
   ASSERT_TRUE(target.engine().Import(good_, /*binary=*/true).ok());

@@ -124,9 +124,11 @@ TEST_F(VerifyTest, FaultsAreListedUpToAHundredAndTheRestCounted) {
     hotline::testing::SetValue(h_.path(), "state", absl::StrCat("X-", 1000 + i), "forged");
   }
   const Engine::VerifyResult r = Verify();
-  // 120 states without a stream and the count line: 100 listed, 21 counted.
-  ASSERT_EQ(r.faults.size(), 101u);
-  EXPECT_EQ(r.faults.back(), "21 more faults not listed");
+  // The count line first, then 100 of the 120 states without a stream, then
+  // the number of those not listed.
+  ASSERT_EQ(r.faults.size(), 102u);
+  EXPECT_EQ(r.faults.front(), "ticket states: 123 stored, 3 streams");
+  EXPECT_EQ(r.faults.back(), "20 more faults not listed");
 }
 
 }  // namespace
