@@ -119,12 +119,13 @@ absl::StatusOr<uint64_t> CheckExportOnDisk(EnvelopeReader* reader, const store::
   return CheckExport(reader, limits, command_ids.get(), stream_versions.get());
 }
 
-// Hands memory freed by the phase that ended back to the system. RocksDB
-// allocates its memtables in blocks of a megabyte or more; once such a block
-// is freed, glibc raises its mmap threshold and keeps later ones in its
-// heap, so a phase's memory stays resident through the next phases. On the
-// 10.1M-event log the import peaked at 302 MiB with these calls; without
-// them it had passed 351 MiB when it was stopped, in its rebuild.
+// Hands memory freed by the phase that ended back to the system: the
+// check's scratch tables and the append's memtables would otherwise stay
+// resident under the next phase (glibc keeps freed heap memory). On the
+// 10.1M-event log, with the flush before the rebuild and the command line's
+// fixed mmap threshold (tools/hotline/main.cc), the import peaked at 233 MiB
+// (docs/benchmarks.md); without these calls it had passed 351 MiB when it
+// was stopped.
 void ReleaseFreedMemory() { malloc_trim(0); }
 }  // namespace
 
@@ -190,6 +191,9 @@ absl::Status Engine::Import(const std::string& path, bool binary,
   }
   HOTLINE_RETURN_IF_ERROR(log_->SyncWal());
   HOTLINE_RETURN_IF_ERROR(LoadDirectory());
+  // The append's full memtables would stay resident through the rebuild
+  // beside the rebuild's own.
+  HOTLINE_RETURN_IF_ERROR(log_->FlushMemtables());
   ReleaseFreedMemory();
   HOTLINE_RETURN_IF_ERROR(Rebuild(nullptr));
   HOTLINE_RETURN_IF_ERROR(log_->WriteCheckpoint(kImportingMark, 0, {}));

@@ -317,6 +317,11 @@ class EventLog {
   // write-ahead log): for bulk loads made with Options::sync off.
   absl::Status SyncWal();
 
+  // Writes every family's memtable to table files and waits until it is
+  // done, so that the memory the memtables held is freed: for bulk loads,
+  // before a pass that needs that memory. kReadWrite only.
+  absl::Status FlushMemtables();
+
   // Writes a consistent copy of the database to the new directory `dir`,
   // usable by Open like the original, while appends go on: every key as of
   // one snapshot (for kSecondary after CatchUp, for kReadOnly as opened)

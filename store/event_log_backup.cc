@@ -1,5 +1,6 @@
 // EventLog::CreateCheckpoint: a consistent copy of the store without its
-// secrets; EventLog::Shred: deleted secrets forced off the disk.
+// secrets; EventLog::Shred: deleted secrets forced off the disk;
+// EventLog::FlushMemtables.
 
 #include <filesystem>
 #include <memory>
@@ -101,6 +102,13 @@ absl::Status EventLog::Shred(absl::Duration patience) {
   }
   // A write-ahead log file is deleted once every family has flushed what it
   // holds; the secrets' own flush above does not free it alone.
+  return FlushMemtables();
+}
+
+absl::Status EventLog::FlushMemtables() {
+  HOTLINE_RETURN_IF_ERROR(CheckWritable());
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
   return CheckWrite(db_->Flush(flush, handles_), "flushing the store");
 }
 

@@ -2,6 +2,7 @@
 
 #include "store/event_log.h"
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -300,6 +301,32 @@ TEST(EventLogOpenTest, ReadOnlyRefusesWritesAndMissingDirectoryIsNotFound) {
     EXPECT_EQ((*reader)->Append(Request("S", {"y"})).status().code(),
               absl::StatusCode::kFailedPrecondition);
   }
+}
+
+int TableFiles(const std::string& dir) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    n += entry.path().extension() == ".sst";
+  }
+  return n;
+}
+
+TEST(EventLogOpenTest, FlushMemtablesWritesTableFilesAndKeepsEveryRecord) {
+  hotline::testing::TempDir dir;
+  {
+    auto log = OpenLog(dir.Sub("db"));
+    ASSERT_TRUE(log->Append(Request("T-1", {"a1", "a2"}, "c1")).ok());
+    ASSERT_EQ(TableFiles(dir.Sub("db")), 0);  // all of it still in the memtables
+    ASSERT_TRUE(log->FlushMemtables().ok());
+    EXPECT_GT(TableFiles(dir.Sub("db")), 0);
+    EXPECT_THAT(Payloads(*log->ReadStream("T-1")), ElementsAre("a1", "a2"));
+  }
+  Options read_only;
+  read_only.mode = OpenMode::kReadOnly;
+  auto reader = EventLog::Open(dir.Sub("db"), read_only);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->head().sequence, 2u);
+  EXPECT_EQ((*reader)->FlushMemtables().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 // The record format of docs/storage-format.md, pinned by bytes written out

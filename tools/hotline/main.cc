@@ -1,5 +1,7 @@
 // hotline: the command line over the hotline library (cli.md).
 
+#include <malloc.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -80,6 +82,12 @@ int CheckStdout(const std::string& name, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // RocksDB allocates memtables in blocks of megabytes. glibc, by default,
+  // raises its mmap threshold to the size of the first such block freed and
+  // then serves later ones from its heap, where freed blocks stay resident:
+  // whole-log tools (rebuild, import) would keep every memtable they ever
+  // filled. A fixed threshold keeps large blocks mapped, returned when freed.
+  mallopt(M_MMAP_THRESHOLD, 512 << 10);
   const std::vector<std::string> args(argv + 1, argv + argc);
   const int code = Dispatch(args);
   const bool named = !args.empty() && args[0] != "help" && args[0][0] != '-';
