@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "tools/hotline/cli.h"
 #include "tools/hotline/replication_flags.h"
 #include "tools/hotline/progress.h"
@@ -23,10 +24,14 @@ int Run(const Flags& flags) {
   if (options.to < options.from) {
     return Usage(self, absl::InvalidArgumentError("--to is before --from"));
   }
+  // Room for a province (about 20M appeals a year, 120M events); the
+  // simulator holds the appeals in flight, a few GiB at the bound.
+  constexpr int kMaxTicketsPerYear = 50000000;
   if (auto n = flags.Get("tickets-per-year");
       n && (!absl::SimpleAtoi(*n, &options.tickets_per_year) || options.tickets_per_year <= 0 ||
-            options.tickets_per_year > 10000000)) {
-    return Usage(self, absl::InvalidArgumentError("--tickets-per-year: expected 1 to 10000000"));
+            options.tickets_per_year > kMaxTicketsPerYear)) {
+    return Usage(self, absl::InvalidArgumentError(
+                           absl::StrCat("--tickets-per-year: expected 1 to ", kMaxTicketsPerYear)));
   }
   if (auto s = flags.Get("seed"); s && !absl::SimpleAtoi(*s, &options.seed)) {
     return Usage(self, absl::InvalidArgumentError("--seed: expected a number"));

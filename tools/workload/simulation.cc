@@ -72,7 +72,10 @@ enum class Step {
   kUrge, kRequestExtension, kDecideExtension, kReply, kReview, kRate, kReopen
 };
 
-struct Ticket {
+// Owned by the steps scheduled for it: freed once it has none left, so that
+// memory follows the tickets in flight, not all the simulation made (a
+// province's year is tens of millions).
+struct Ticket : std::enable_shared_from_this<Ticket> {
   std::string id;
   Random random;
   const CategorySpec* category = nullptr;
@@ -93,7 +96,7 @@ struct Ticket {
 struct Scheduled {
   absl::Time at;
   uint64_t order;
-  Ticket* ticket;
+  std::shared_ptr<Ticket> ticket;
   Step step;
   bool operator>(const Scheduled& o) const {
     return at != o.at ? at > o.at : order > o.order;
@@ -203,7 +206,7 @@ class Simulator {
   }
 
   void Schedule(Ticket* t, absl::Time at, Step step) {
-    queue_.push(Scheduled{at, next_order_++, t, step});
+    queue_.push(Scheduled{at, next_order_++, t->shared_from_this(), step});
   }
 
   void ScheduleArrivals(absl::CivilDay day, absl::Time start) {
@@ -223,10 +226,9 @@ class Simulator {
     }
     std::sort(times.begin(), times.end());
     for (int i = 0; i < count; ++i) {
-      auto t = std::make_unique<Ticket>(Mix(options_.seed, Mix(day - absl::CivilDay(2000, 1, 1), i)));
+      auto t = std::make_shared<Ticket>(Mix(options_.seed, Mix(day - absl::CivilDay(2000, 1, 1), i)));
       t->id = absl::StrFormat("T%04d%02d%02d-%04d", day.year(), day.month(), day.day(), i + 1);
       Schedule(t.get(), times[i], Step::kReceive);
-      tickets_.push_back(std::move(t));
     }
   }
 
@@ -234,7 +236,7 @@ class Simulator {
     while (!queue_.empty() && queue_.top().at < end) {
       Scheduled s = queue_.top();
       queue_.pop();
-      if (absl::Status status = Advance(s.ticket, s.step, s.at); !status.ok()) return status;
+      if (absl::Status status = Advance(s.ticket.get(), s.step, s.at); !status.ok()) return status;
     }
     return absl::OkStatus();
   }
@@ -500,7 +502,6 @@ class Simulator {
   std::shared_ptr<const engine::Directory> directory_;
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<Scheduled>> queue_;
   uint64_t next_order_ = 0;
-  std::vector<std::unique_ptr<Ticket>> tickets_;
   std::map<std::string, std::string> open_by_category_;
   SimulationResult result_;
 };

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Issue 17's target 7, measured once and written down (docs/benchmarks.md),
+# not part of bench/run.sh: a province's year, 2022 at 16,000,000 appeals
+# (about 100M events), made with `hotline simulate`, then its rebuild,
+# verify, disk size, peak RSS and monthly report latency.
+#
+# The year is simulated a quarter at a time into one store, so that the
+# work survives an interrupted run: a quarter that completed leaves
+# $log.q<N>.done; a quarter cut short is thrown away by restoring the
+# hard-linked backup taken before it. Appeals still open at a quarter's end
+# get no further steps (the simulator starts afresh each quarter); their
+# SLA timers still fire. Run again to go on where it stopped.
+#
+# Uses BUILD_DIR's `hotline` (default build-release, built like
+# bench/run.sh). Writes every measurement to $BUILD_DIR/bench-data/
+# province-2022.txt. Needs about 25 GB of disk and several hours of both
+# cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${BUILD_DIR:-}" ]; then
+  BUILD_DIR=build-release
+  bash tools/install-deps.sh
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target hotline engine_benchmark
+fi
+hotline="$BUILD_DIR/tools/hotline/hotline"
+data="$BUILD_DIR/bench-data"
+log="$data/province-2022"
+results="$data/province-2022.txt"
+mkdir -p "$data"
+
+# label command...: runs it under /usr/bin/time -v and records the last
+# lines it printed, its wall time and its peak RSS.
+timed() {
+  local label=$1
+  shift
+  /usr/bin/time -v "$@" >"$data/out.txt" 2>"$data/time.txt"
+  tail -n 2 "$data/out.txt" | tee -a "$results"
+  awk -v l="$label" -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
+    /Maximum resident set size/ { k = $2 }
+    END { printf "%s: %.1f s, peak RSS %d MiB\n", l, s, k / 1024 }' "$data/time.txt" |
+    tee -a "$results"
+}
+
+quarters=("2022-01-01 2022-03-31" "2022-04-01 2022-06-30" "2022-07-01 2022-09-30"
+  "2022-10-01 2022-12-31")
+for q in 1 2 3 4; do
+  [ -f "$log.q$q.done" ] && continue
+  if [ -d "$log.before-q$q" ]; then  # an earlier run stopped inside this quarter
+    rm -rf "$log"
+    mv "$log.before-q$q" "$log"
+  fi
+  if [ -d "$log" ]; then "$hotline" backup --db "$log" --to "$log.before-q$q" >/dev/null; fi
+  read -r from to <<<"${quarters[$((q - 1))]}"
+  echo "quarter $q: simulating $from .. $to" | tee -a "$results"
+  timed "simulate q$q" "$hotline" simulate --db "$log" --from "$from" --to "$to" \
+    --tickets-per-year 16000000 --no-sync
+  touch "$log.q$q.done"
+  rm -rf "$log.before-q$q"
+done
+
+if [ ! -f "$log.measured" ]; then
+  {
+    echo "store: $(du -sb "$log" | cut -f1) bytes on disk"
+    "$hotline" stats --db "$log"
+  } | tee -a "$results"
+  timed rebuild "$hotline" rebuild --db "$log"
+  timed verify "$hotline" verify --db "$log"
+  timed "report 2022-06 --rebuild" "$hotline" report --db "$log" --month 2022-06 --rebuild
+  # The maintained report's latency (2022-06) beside a raw scan of the same
+  # log, as bench/run.sh measures it on the 10M-event log.
+  HOTLINE_BENCH_LARGE_LOG="$log" "$BUILD_DIR/bench/engine_benchmark" \
+    --benchmark_filter='BM_RawScanLog/large|BM_ReportMaintained/large' | tee -a "$results"
+  touch "$log.measured"
+fi
+cat "$results"
