@@ -74,6 +74,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.env = options.env;
   store_options.on_group_commit = options.on_group_commit;
   store_options.merkle_tree = options.merkle_tree;
+  store_options.stream_cache_entries = options.stream_cache_entries;
   store_options.replicator = options.replicator;
   HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<store::EventLog> log,
                            store::EventLog::Open(path, store_options));

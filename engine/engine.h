@@ -70,6 +70,11 @@ struct EngineOptions {
   // a ticket written shortly before decides without reading its stored
   // state. About 0.5 KiB each; 0 turns the cache off. Default 65,536.
   size_t ticket_cache_entries = 1 << 16;
+  // Stream versions the writer keeps in memory, so that an append to a
+  // stream written shortly before needs no index lookup
+  // (store::Options::stream_cache_entries). About 100 bytes each. Default
+  // 65,536.
+  size_t stream_cache_entries = 1 << 16;
   // Events folded between two writes of a rebuild or a statistics catch-up:
   // their memory is bounded by the tickets this many events touch.
   // Default 50,000.
