@@ -18,30 +18,23 @@
 # cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${BUILD_DIR:-}" ]; then
-  BUILD_DIR=build-release
-  bash tools/install-deps.sh
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target hotline engine_benchmark
-fi
+source bench/bench_lib.sh
+bench_build hotline engine_benchmark
 hotline="$BUILD_DIR/tools/hotline/hotline"
 data="$BUILD_DIR/bench-data"
 log="$data/province-2022"
 results="$data/province-2022.txt"
 mkdir -p "$data"
 
-# label command...: runs it under /usr/bin/time -v and records the last
-# lines it printed, its wall time and its peak RSS.
+# label command...: runs it, then records the last lines it printed, its
+# wall time and its peak RSS.
 timed() {
   local label=$1
   shift
-  /usr/bin/time -v "$@" >"$data/out.txt" 2>"$data/time.txt"
+  local measured
+  measured=$(bench_time "$data/out.txt" "$data/time.txt" "$@")
   tail -n 2 "$data/out.txt" | tee -a "$results"
-  awk -v l="$label" -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-    /Maximum resident set size/ { k = $2 }
-    END { printf "%s: %.1f s, peak RSS %d MiB\n", l, s, k / 1024 }' "$data/time.txt" |
-    tee -a "$results"
+  echo "$label: ${measured% *} s, peak RSS $((${measured#* } / 1024)) MiB" | tee -a "$results"
 }
 
 quarters=("2022-01-01 2022-03-31" "2022-04-01 2022-06-30" "2022-07-01 2022-09-30"

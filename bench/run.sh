@@ -14,12 +14,8 @@
 # SKIP_REPLICATION=1 leaves out the 3-node NATS cluster of target 8.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${BUILD_DIR:-}" ]; then
-  BUILD_DIR=build-release
-  bash tools/install-deps.sh
-  cmake --preset release >/dev/null
-  cmake --build --preset release --target engine_benchmark replication_benchmark hotline
-fi
+source bench/bench_lib.sh
+bench_build engine_benchmark replication_benchmark hotline
 hotline="$BUILD_DIR/tools/hotline/hotline"
 data="$BUILD_DIR/bench-data"
 large="$data/log-1600k-tickets"
@@ -59,14 +55,9 @@ timed() {  # label command...
   local label=$1
   shift
   echo "timing: $*"
-  /usr/bin/time -v "$@" >"$work/out.txt" 2>"$work/time.txt" || {
-    cat "$work/time.txt"
-    exit 2
-  }
-  awk -v l="$label" -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-    /Maximum resident set size/ { k = $2 }
-    END { printf "%s %.1f %d\n", l, s, k }' "$work/time.txt" | tee -a "$tools"
+  local measured
+  measured=$(bench_time "$work/out.txt" "$work/time.txt" "$@")
+  echo "$label $measured" | tee -a "$tools"
 }
 timed rebuild "$hotline" rebuild --db "$large"
 timed verify "$hotline" verify --db "$large"
