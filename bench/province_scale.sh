@@ -8,7 +8,7 @@
 # The year is simulated a quarter at a time into one store, so that the
 # work survives an interrupted run: a quarter that completed leaves
 # $log.q<N>.done; a quarter cut short is thrown away by restoring the
-# hard-linked backup taken before it. Appeals still open at a quarter's end
+# hard-linked backup taken before it (the first, by starting afresh). Appeals still open at a quarter's end
 # get no further steps (the simulator starts afresh each quarter); their
 # SLA timers still fire. Run again to go on where it stopped.
 #
@@ -44,6 +44,8 @@ for q in 1 2 3 4; do
   if [ -d "$log.before-q$q" ]; then  # an earlier run stopped inside this quarter
     rm -rf "$log"
     mv "$log.before-q$q" "$log"
+  elif [ "$q" -eq 1 ]; then  # nothing before the first quarter to go back to
+    rm -rf "$log"
   fi
   if [ -d "$log" ]; then "$hotline" backup --db "$log" --to "$log.before-q$q" >/dev/null; fi
   read -r from to <<<"${quarters[$((q - 1))]}"

@@ -124,8 +124,8 @@ absl::StatusOr<uint64_t> CheckExportOnDisk(EnvelopeReader* reader, const store::
 // resident under the next phase (glibc keeps freed heap memory). On the
 // 10.1M-event log, with the flush before the rebuild and the command line's
 // fixed mmap threshold (tools/hotline/main.cc), the import peaked at 233 MiB
-// (docs/benchmarks.md); without these calls it had passed 351 MiB when it
-// was stopped.
+// (docs/benchmarks.md); before those two, and without these calls, it had
+// passed 351 MiB when it was stopped.
 void ReleaseFreedMemory() { malloc_trim(0); }
 }  // namespace
 
