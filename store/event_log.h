@@ -141,7 +141,9 @@ class EventLog {
   // Opens (or, kReadWrite with create_if_missing, creates) the log in the
   // directory `path`. Errors: FAILED_PRECONDITION when another process holds
   // the write lock; NOT_FOUND when there is no database and it may not be
-  // created; INVALID_ARGUMENT for a kSecondary without secondary_path;
+  // created, and for a reader (kReadOnly, kSecondary) when the database's
+  // creation was cut short (a crash while it was made: nothing was written,
+  // and the next kReadWrite open completes it); INVALID_ARGUMENT for a kSecondary without secondary_path;
   // DATA_LOSS when the database's format marker is unknown, or missing from
   // a database that holds data; FAILED_PRECONDITION for a RocksDB database
   // with column families that are not the log's (nothing is written to it);

@@ -59,9 +59,20 @@ absl::Status ValidateOptions(const Options& o) {
   return absl::OkStatus();
 }
 
+// What the column families of an existing database say of it.
+struct FamiliesFound {
+  // The secrets family, which stores made before it lack.
+  bool secrets = true;
+  // The first other family of the event log's that the database lacks: its
+  // creation was cut short, since RocksDB makes a new database's families
+  // one at a time after the database itself, before anything is written.
+  std::string missing;
+};
+
 // FAILED_PRECONDITION when the database at `path` has column families that
-// are not the event log's; otherwise whether it has the secrets family.
-absl::StatusOr<bool> CheckOwnFamilies(const rocksdb::Options& ro, const std::string& path) {
+// are not the event log's; otherwise which of the log's it has.
+absl::StatusOr<FamiliesFound> CheckOwnFamilies(const rocksdb::Options& ro,
+                                               const std::string& path) {
   std::vector<std::string> names;
   HOTLINE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(ro, path, &names),
                                     absl::StrCat("listing the column families of ", path)));
@@ -72,7 +83,16 @@ absl::StatusOr<bool> CheckOwnFamilies(const rocksdb::Options& ro, const std::str
           "': not a hotline event log"));
     }
   }
-  return std::find(names.begin(), names.end(), kSecretsFamily) != names.end();
+  FamiliesFound found;
+  for (const std::string& own : FamilyNames()) {
+    if (std::find(names.begin(), names.end(), own) != names.end()) continue;
+    if (own == kSecretsFamily) {
+      found.secrets = false;
+    } else if (found.missing.empty()) {
+      found.missing = own;
+    }
+  }
+  return found;
 }
 
 }  // namespace
@@ -97,14 +117,21 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   }
   const rocksdb::Options ro = RocksOptions(options);
   // Another program's RocksDB database is not ours to add families to.
-  bool has_secrets = true;
+  FamiliesFound found;
   if (exists) {
-    HOTLINE_ASSIGN_OR_RETURN(has_secrets, CheckOwnFamilies(ro, path));
+    HOTLINE_ASSIGN_OR_RETURN(found, CheckOwnFamilies(ro, path));
+  }
+  // A creation cut short holds nothing yet; a writer's open completes it.
+  if (!found.missing.empty() && options.mode != OpenMode::kReadWrite) {
+    return absl::NotFoundError(absl::StrCat(
+        "no event log at ", path, ": the database lacks column family '", found.missing,
+        "' (a creation cut short, which the next open for writing completes, or not a hotline "
+        "event log)"));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const std::string& name : FamilyNames()) {
     // A reader cannot add the family a store made before it lacks.
-    if (name == kSecretsFamily && !has_secrets && options.mode != OpenMode::kReadWrite) continue;
+    if (name == kSecretsFamily && !found.secrets && options.mode != OpenMode::kReadWrite) continue;
     rocksdb::ColumnFamilyOptions family(ro);
     if (name == kCommandsFamily || name == kStateFamily || name == kStreamsFamily) {
       // Point lookups that mostly miss (a new command id, ticket, stream): a

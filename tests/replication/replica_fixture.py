@@ -96,16 +96,35 @@ def check_run(hotline, args, timeout=180, input=None):
     return done
 
 
-def stats(hotline, db):
-    """`hotline stats` as {name: value}: "head sequence", "head hash", ..."""
-    out = check_run(hotline, ["stats", "--db", db]).stdout
+def parse_stats(out):
+    """`hotline stats`'s output as {name: value}."""
     return dict(re.split(r"\s{2,}", line.strip(), maxsplit=1)
                 for line in out.splitlines() if line.strip())
 
 
+def stats(hotline, db):
+    """`hotline stats` as {name: value}: "head sequence", "head hash", ..."""
+    return parse_stats(check_run(hotline, ["stats", "--db", db]).stdout)
+
+
 def head(hotline, db):
     """(head sequence, head hash in hex) of the store."""
-    s = stats(hotline, db)
+    found = head_if_any(hotline, db)
+    if found is None:
+        raise AssertionError(f"no event log at {db}")
+    return found
+
+
+def head_if_any(hotline, db):
+    """head(), or None where there is no event log yet: no database, or one
+    whose creation a kill cut short (a reader refuses it as NOT_FOUND)."""
+    done = run(hotline, ["stats", "--db", db])
+    if done.returncode != 0 and "NOT_FOUND: no event log at" in done.stderr:
+        return None
+    if done.returncode != 0:
+        raise AssertionError(f"hotline stats --db {db} exited {done.returncode}:\n"
+                             f"{done.stderr}")
+    s = parse_stats(done.stdout)
     return int(s["head sequence"]), s["head hash"]
 
 
