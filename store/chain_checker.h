@@ -34,6 +34,15 @@ class ChainChecker {
   absl::StatusOr<std::optional<std::string>> Next(const Record& record,
                                                   absl::string_view value);
 
+  // Drops what the checker holds of `stream`, for a caller that knows the
+  // last record accepted of it is its last one, so that memory follows the
+  // streams still open rather than every stream seen. A later record of
+  // `stream` is then checked as its first: the caller must catch such a
+  // record by other means (EventLog::VerifyChain: the stream index). Only a
+  // checker kept in memory frees anything; one with `versions` on disk keeps
+  // them.
+  void Forget(const std::string& stream) { versions_.erase(stream); }
+
   // Records accepted so far, and the hash of the last (GenesisHash() before
   // the first).
   uint64_t records() const { return records_; }

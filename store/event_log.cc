@@ -149,11 +149,7 @@ absl::StatusOr<uint64_t> EventLog::StreamVersionAt(absl::string_view stream_id,
       db_->NewIterator(rocksdb::ReadOptions(), streams_));
   for (it->SeekForPrev(bound); it->Valid(); it->Prev()) {
     const absl::string_view key = ToView(it->key());
-    if (key.size() != stream_id.size() + 9 ||
-        key.substr(0, stream_id.size()) != stream_id ||
-        key[stream_id.size()] != '\0') {
-      return 0;
-    }
+    if (!IsStreamKeyOf(key, stream_id)) return 0;
     if (through != UINT64_MAX) {
       const absl::string_view value = ToView(it->value());
       if (value.size() != 8) {

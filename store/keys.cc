@@ -50,6 +50,11 @@ std::string StreamKey(absl::string_view stream_id, uint64_t version) {
   return key;
 }
 
+bool IsStreamKeyOf(absl::string_view key, absl::string_view stream_id) {
+  return key.size() == stream_id.size() + 9 && key.substr(0, stream_id.size()) == stream_id &&
+         key[stream_id.size()] == '\0';
+}
+
 std::string CommandValue(uint64_t first_sequence, uint32_t count) {
   std::string value;
   PutFixed64BE(&value, first_sequence);

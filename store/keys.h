@@ -55,6 +55,8 @@ std::string SequenceKey(uint64_t sequence);
 // ids never contain 0x00, so one stream's keys are contiguous and ordered by
 // version.
 std::string StreamKey(absl::string_view stream_id, uint64_t version);
+// Whether `key` is a streams key of `stream_id` (any version).
+bool IsStreamKeyOf(absl::string_view key, absl::string_view stream_id);
 
 // meta: the key of the Merkle tree node (level, index).
 std::string TreeNodeKey(int level, uint64_t index);

@@ -282,6 +282,29 @@ TEST_F(EventLogTest, VerifyChainNamesADeletedRecord) {
   EXPECT_THAT(report->fault->what, HasSubstr("gap"));
 }
 
+// VerifyChain forgets a stream at its last indexed record; a record forged
+// onto it later, rightly chained but without an index entry of its own, is
+// still named.
+TEST_F(EventLogTest, VerifyChainNamesARecordForgedOntoAFinishedStream) {
+  for (const uint64_t forged_version : {uint64_t{3}, uint64_t{1}}) {
+    hotline::testing::TempDir dir;
+    log_ = OpenLog(dir.Sub("db"));
+    ASSERT_TRUE(log_->Append(Request("A", {"a1", "a2"})).ok());
+    ASSERT_TRUE(log_->Append(Request("B", {"b1"})).ok());
+    auto last = log_->Read(3);
+    ASSERT_TRUE(last.ok());
+    log_.reset();
+    hotline::testing::SetValue(dir.Sub("db"), kEventsFamily, SequenceKey(4),
+                               EncodeRecord(last->hash, 4, "A", forged_version, "", "forged"));
+    log_ = OpenLog(dir.Sub("db"));
+    auto report = log_->VerifyChain();
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_FALSE(report->ok()) << "forged version " << forged_version;
+    EXPECT_EQ(report->fault->sequence, 4u);
+    EXPECT_EQ(report->records, 3u);
+  }
+}
+
 TEST(EventLogOpenTest, ReadOnlyRefusesWritesAndMissingDirectoryIsNotFound) {
   hotline::testing::TempDir dir;
   Options read_only;
@@ -486,7 +509,8 @@ TEST(EventLogOpenTest, ACreationCutShortIsNoLogForReadersAndAWriterCompletesIt) 
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(o, path, &db).ok());
     rocksdb::ColumnFamilyHandle* events = nullptr;
-    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), kEventsFamily, &events).ok());
+    ASSERT_TRUE(
+        db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), kEventsFamily, &events).ok());
     db->DestroyColumnFamilyHandle(events);
     delete db;
   }
