@@ -459,21 +459,30 @@ TEST(EventLogOpenTest, OptionsOutOfRangeAreRefusedNamingTheField) {
               HasSubstr("max_events_per_append"));
 }
 
+// Makes a RocksDB database at `path` without the event log: with the
+// column family `family` besides the default one (none when empty) and,
+// when `with_data`, a key in the default family.
+void MakeDatabase(const std::string& path, const std::string& family, bool with_data) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(o, path, &db).ok());
+  if (!family.empty()) {
+    rocksdb::ColumnFamilyHandle* handle = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), family, &handle).ok());
+    db->DestroyColumnFamilyHandle(handle);
+  }
+  if (with_data) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "k", "v").ok());
+  }
+  delete db;
+}
+
 // Another program's RocksDB database: refused, and left as it was.
 TEST(EventLogOpenTest, ForeignDatabasesAreRefusedAndNotWrittenTo) {
   hotline::testing::TempDir dir;
   const std::string path = dir.Sub("foreign");
-  {
-    rocksdb::Options o;
-    o.create_if_missing = true;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(o, path, &db).ok());
-    rocksdb::ColumnFamilyHandle* other = nullptr;
-    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "accounts", &other).ok());
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "k", "v").ok());
-    db->DestroyColumnFamilyHandle(other);
-    delete db;
-  }
+  MakeDatabase(path, "accounts", /*with_data=*/true);
   auto opened = EventLog::Open(path, Options());
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(opened.status().message(), HasSubstr("'accounts'"));
@@ -483,14 +492,7 @@ TEST(EventLogOpenTest, ForeignDatabasesAreRefusedAndNotWrittenTo) {
 
   // Only the default family, holding data: no marker, refused as not a log.
   const std::string plain = dir.Sub("plain");
-  {
-    rocksdb::Options o;
-    o.create_if_missing = true;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(o, plain, &db).ok());
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "k", "v").ok());
-    delete db;
-  }
+  MakeDatabase(plain, "", /*with_data=*/true);
   opened = EventLog::Open(plain, Options());
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(opened.status().message(), HasSubstr("not a hotline event log"));
@@ -503,17 +505,7 @@ TEST(EventLogOpenTest, ForeignDatabasesAreRefusedAndNotWrittenTo) {
 TEST(EventLogOpenTest, ACreationCutShortIsNoLogForReadersAndAWriterCompletesIt) {
   hotline::testing::TempDir dir;
   const std::string path = dir.Sub("db");
-  {
-    rocksdb::Options o;
-    o.create_if_missing = true;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(o, path, &db).ok());
-    rocksdb::ColumnFamilyHandle* events = nullptr;
-    ASSERT_TRUE(
-        db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), kEventsFamily, &events).ok());
-    db->DestroyColumnFamilyHandle(events);
-    delete db;
-  }
+  MakeDatabase(path, kEventsFamily, /*with_data=*/false);
   Options read_only;
   read_only.mode = OpenMode::kReadOnly;
   auto reader = EventLog::Open(path, read_only);
