@@ -143,7 +143,8 @@ class EventLog {
   // the write lock; NOT_FOUND when there is no database and it may not be
   // created, and for a reader (kReadOnly, kSecondary) when the database's
   // creation was cut short (a crash while it was made: nothing was written,
-  // and the next kReadWrite open completes it); INVALID_ARGUMENT for a kSecondary without secondary_path;
+  // and the next kReadWrite open completes it); INVALID_ARGUMENT for a
+  // kSecondary without secondary_path;
   // DATA_LOSS when the database's format marker is unknown, or missing from
   // a database that holds data; FAILED_PRECONDITION for a RocksDB database
   // with column families that are not the log's (nothing is written to it);
