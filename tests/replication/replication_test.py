@@ -619,7 +619,14 @@ class FollowerCrashTest(ReplicationTestCase):
         heads = []
         for k in range(20):
             follower.start()
-            time.sleep(0.3 + 0.1 * (k % 4))
+            if k == 0:
+                # The kills must find records to lose: the first waits until
+                # the follower has stored some (under AddressSanitizer it
+                # needs longer than the short runs below to start writing).
+                rf.wait_for(lambda: (rf.head_if_any(HOTLINE, follower_db) or (0,))[0] > 0,
+                            120, "the follower's first records", interval=0.2)
+            else:
+                time.sleep(0.3 + 0.1 * (k % 4))
             follower.assert_running()
             follower.kill()  # SIGKILL
             stored = rf.head_if_any(HOTLINE, follower_db)
